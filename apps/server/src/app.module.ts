@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { CoreModule } from '@app/core';
+import { HealthModule } from '@app/health';
+import { SCHEMA } from './schema.js';
+
+@Module({
+  imports: [CoreModule.forRoot(SCHEMA), HealthModule],
+})
+export class AppModule {}

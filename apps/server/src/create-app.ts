@@ -1,0 +1,48 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger } from 'nestjs-pino';
+import { APP_VERSION, httpConfig, setupOpenApi } from '@app/core';
+import { AppModule } from './app.module.js';
+
+const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** A caller's X-Request-Id is kept when it is a sane token; otherwise the request gets a new UUID. */
+export function requestIdFor(request: IncomingMessage): string {
+  const given = request.headers['x-request-id'];
+  const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
+  // pino-http reads the id from the raw request, so every log line of the request carries it.
+  (request as IncomingMessage & { id?: string }).id = id;
+  return id;
+}
+
+/**
+ * Builds the HTTP app exactly as production runs it (tests and the OpenAPI export use it too); does not listen.
+ * Tests may pass a module that imports AppModule and adds routes of their own.
+ */
+export async function createApp(rootModule: Type = AppModule): Promise<NestFastifyApplication> {
+  const http = httpConfig();
+  const adapter = new FastifyAdapter({
+    bodyLimit: http.bodyLimit,
+    // Fastify takes a hop count too, though Nest's adapter type leaves numbers out.
+    trustProxy: http.trustProxy as boolean | string[],
+    genReqId: requestIdFor,
+    requestIdHeader: false,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { bufferLogs: true, abortOnError: false });
+  app.useLogger(app.get(Logger));
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', (request, reply, done) => {
+    void reply.header('x-request-id', request.id);
+    done();
+  });
+  if (http.corsOrigins) {
+    app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'] });
+  }
+  setupOpenApi(app, APP_VERSION);
+  await app.init();
+  return app;
+}

@@ -1,0 +1,7 @@
+import { CORE_SCHEMA, DatabaseSchema } from '@app/core';
+
+/** Every lib's entities and migrations: the one schema the app and the TypeORM CLI (ormconfig.ts) use. */
+export const SCHEMA: DatabaseSchema = {
+  entities: [...CORE_SCHEMA.entities],
+  migrations: [...CORE_SCHEMA.migrations],
+};

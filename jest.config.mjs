@@ -1,0 +1,62 @@
+import { pathsToModuleNameMapper } from 'ts-jest';
+import ts from 'typescript';
+
+// The @app/* aliases live in tsconfig.json only; jest reads them from there so the two never drift.
+const { config: tsconfig } = ts.readConfigFile('./tsconfig.json', ts.sys.readFile);
+const moduleNameMapper = {
+  ...pathsToModuleNameMapper(tsconfig.compilerOptions.paths, { prefix: '<rootDir>/', useESM: true }),
+  // Sources import siblings as ./x.js (Node ESM); jest resolves them to the .ts files.
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
+
+const transform = {
+  '^.+\\.ts$': [
+    'ts-jest',
+    {
+      useESM: true,
+      tsconfig: 'tsconfig.spec.json',
+      // The same Swagger plugin the build uses, so the served OpenAPI document is the one production serves.
+      astTransformers: {
+        before: ['<rootDir>/test/setup/swagger-transformer.cjs'],
+      },
+    },
+  ],
+};
+
+// ESM-only packages that CommonJS dependencies require(); Node 20's jest can't load those untransformed.
+const REQUIRED_ESM = ['content-disposition', 'cookie'];
+transform[`/node_modules/(${REQUIRED_ESM.join('|')})/.+\\.js$`] = [
+  'ts-jest',
+  { tsconfig: { allowJs: true, module: 'commonjs', moduleResolution: 'node10', isolatedModules: true } },
+];
+
+const common = {
+  transformIgnorePatterns: [`/node_modules/(?!(${REQUIRED_ESM.join('|')})/)`],
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper,
+  transform,
+  testEnvironment: 'node',
+  rootDir: '.',
+};
+
+/** @type {import('jest').Config} */
+export default {
+  globalSetup: '<rootDir>/test/setup/global-setup.mjs',
+  testTimeout: 30_000,
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
+    {
+      ...common,
+      displayName: 'e2e:postgres',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/setup/postgres-redis.mjs'],
+    },
+    {
+      ...common,
+      displayName: 'e2e:embedded',
+      testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
+      setupFiles: ['<rootDir>/test/setup/embedded.mjs'],
+    },
+  ],
+};

@@ -1,0 +1,75 @@
+import { isAbsolute, resolve } from 'node:path';
+import { registerAs } from '@nestjs/config';
+import { readEnvironment } from './environment.js';
+
+/** `true`/`false`, a hop count, or a list of trusted proxy addresses, as Fastify's `trustProxy` takes them. */
+function parseTrustProxy(value: string): boolean | number | string[] {
+  const text = value.trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false' || text === '') return false;
+  if (/^\d+$/.test(text)) return Number(text);
+  return value.split(',').map((entry) => entry.trim()).filter(Boolean);
+}
+
+function parseOrigins(value: string): true | string[] | false {
+  const origins = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+  if (origins.length === 0) return false;
+  return origins.includes('*') ? true : origins;
+}
+
+export const appConfig = registerAs('app', () => {
+  const env = readEnvironment();
+  return { nodeEnv: env.NODE_ENV, debugMode: env.DEBUG_MODE, production: env.NODE_ENV === 'production' };
+});
+
+export const httpConfig = registerAs('http', () => {
+  const env = readEnvironment();
+  return {
+    port: env.PORT,
+    host: env.HOST,
+    bodyLimit: env.BODY_LIMIT,
+    corsOrigins: parseOrigins(env.CORS_ORIGINS),
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+  };
+});
+
+export const databaseConfig = registerAs('database', () => {
+  const env = readEnvironment();
+  const inMemory = env.DATA_DIR === 'memory';
+  return {
+    url: env.DATABASE_URL,
+    engine: env.DATABASE_URL ? ('postgres' as const) : ('pglite' as const),
+    /** Where PGlite keeps its files; undefined for an in-memory database. */
+    dataDir: inMemory ? undefined : isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(env.DATA_DIR),
+    migrationsRun: env.MIGRATIONS_RUN,
+  };
+});
+
+export const redisConfig = registerAs('redis', () => {
+  const env = readEnvironment();
+  return { url: env.REDIS_URL, keyPrefix: env.REDIS_KEY_PREFIX, connectTimeoutMs: env.REDIS_CONNECT_TIMEOUT_MS };
+});
+
+export const loggingConfig = registerAs('logging', () => {
+  const env = readEnvironment();
+  return { level: env.LOG_LEVEL, pretty: env.DEBUG_MODE };
+});
+
+export const healthConfig = registerAs('health', () => {
+  const env = readEnvironment();
+  const megabyte = 1024 * 1024;
+  return {
+    heapMaxBytes: env.HEALTH_HEAP_MAX_MB * megabyte,
+    rssMaxBytes: env.HEALTH_RSS_MAX_MB * megabyte,
+    diskMaxUsedRatio: env.HEALTH_DISK_MAX_USED_PERCENT / 100,
+    /** The disk that holds the embedded database, or the working directory when it lives elsewhere. */
+    diskPath: env.DATABASE_URL || env.DATA_DIR === 'memory' ? process.cwd() : resolve(env.DATA_DIR),
+  };
+});
+
+export const shutdownConfig = registerAs('shutdown', () => {
+  const env = readEnvironment();
+  return { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS };
+});
+
+export const CONFIG_NAMESPACES = [appConfig, httpConfig, databaseConfig, redisConfig, loggingConfig, healthConfig, shutdownConfig];

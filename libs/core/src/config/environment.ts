@@ -1,0 +1,181 @@
+import { readFileSync } from 'node:fs';
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Thrown when a variable is missing or malformed; main.ts prints its one-line message and exits 1. */
+export class ConfigurationError extends Error {
+  override readonly name = 'ConfigurationError';
+}
+
+const toBoolean = ({ value }: { value: unknown }) => {
+  if (typeof value === 'boolean' || value === undefined) return value;
+  const text = String(value).trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(text)) return true;
+  if (['false', '0', 'no', 'off', ''].includes(text)) return false;
+  return value;
+};
+
+const toInteger = ({ value }: { value: unknown }) => {
+  if (value === undefined || typeof value === 'number') return value;
+  const text = String(value).trim();
+  return /^-?\d+$/.test(text) ? Number(text) : value;
+};
+
+const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
+
+/** Accepts plain bytes (`1048576`) or a size with a unit (`512kb`, `1mb`). */
+const toBytes = ({ value }: { value: unknown }) => {
+  if (value === undefined || typeof value === 'number') return value;
+  const match = /^\s*(\d+)\s*(b|kb|mb|gb)?\s*$/i.exec(String(value));
+  return match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] : value;
+};
+
+/**
+ * Every variable the server reads. A JSON file named by APP_CONFIG may hold the same keys; the environment wins.
+ * Defaults give the zero-set-up mode: embedded PGlite in ./data and an in-memory cache.
+ */
+export class Environment {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 8000;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\/\S+$/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  @MinLength(1)
+  DATA_DIR = './data';
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  MIGRATIONS_RUN = true;
+
+  @IsOptional()
+  @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
+  REDIS_URL?: string;
+
+  @IsString()
+  REDIS_KEY_PREFIX = 'mcpa:';
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(50)
+  @Max(60_000)
+  REDIS_CONNECT_TIMEOUT_MS = 1000;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'API_KEY must be at least 16 characters long' })
+  API_KEY?: string;
+
+  @Transform(toBoolean)
+  @IsBoolean()
+  DEBUG_MODE = false;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: LogLevel = 'info';
+
+  /** Comma-separated origins, `*` for any; empty disables CORS. */
+  @IsString()
+  CORS_ORIGINS = '';
+
+  /** `true`/`false`, a hop count, or comma-separated trusted proxy addresses/CIDRs. */
+  @IsString()
+  TRUST_PROXY = 'false';
+
+  @Transform(toBytes)
+  @IsInt({ message: 'BODY_LIMIT must be a size in bytes, or with a unit such as 512kb or 1mb' })
+  @Min(1024)
+  BODY_LIMIT = 1024 * 1024;
+
+  @IsOptional()
+  @IsString()
+  APP_CONFIG?: string;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_TIMEOUT_MS = 10_000;
+
+  /** Time readiness reports 503 before the server stops accepting, so load balancers drain it first. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  SHUTDOWN_DRAIN_DELAY_MS = 0;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(16)
+  HEALTH_HEAP_MAX_MB = 1536;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(16)
+  HEALTH_RSS_MAX_MB = 3072;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  HEALTH_DISK_MAX_USED_PERCENT = 95;
+}
+
+/** Values that may carry credentials are never echoed in an error message. */
+const SECRET_KEYS = new Set(['API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+
+const KNOWN_KEYS = new Set(Object.keys(new Environment()).concat(['DATABASE_URL', 'REDIS_URL', 'API_KEY', 'APP_CONFIG']));
+
+function readConfigFile(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new ConfigurationError(`APP_CONFIG: cannot read ${path}: ${(error as Error).message}`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigurationError(`APP_CONFIG: ${path} must hold a JSON object`);
+  }
+  const unknown = Object.keys(parsed).filter((key) => !KNOWN_KEYS.has(key));
+  if (unknown.length > 0) {
+    throw new ConfigurationError(`APP_CONFIG: ${path} has unknown key ${unknown.join(', ')}`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Reads and validates the configuration; throws a ConfigurationError naming the first bad variable. */
+export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
+  const fromEnv = Object.fromEntries(Object.entries(env).filter(([key, value]) => KNOWN_KEYS.has(key) && value !== undefined));
+  const fromFile = env.APP_CONFIG ? readConfigFile(env.APP_CONFIG) : {};
+  const merged = { ...fromFile, ...fromEnv };
+  const environment = plainToInstance(Environment, merged, { exposeDefaultValues: true });
+  const [error] = validateSync(environment, { skipMissingProperties: false });
+  if (error) {
+    const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+    const shown = typeof error.value === 'string' && !SECRET_KEYS.has(error.property) ? ` (got "${error.value}")` : '';
+    throw new ConfigurationError(`${message}${shown}`);
+  }
+  return environment;
+}

@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+import type { DataSourceOptions, EntitySchema } from 'typeorm';
+import { PGliteDriver } from 'typeorm-pglite';
+import type { ConfigType } from '@nestjs/config';
+import type { databaseConfig } from '../config/configuration.js';
+
+export type DatabaseConfig = ConfigType<typeof databaseConfig>;
+
+/** What the app's libs contribute to the one schema: their entities and their migrations. */
+export interface DatabaseSchema {
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  entities: (Function | EntitySchema)[];
+  // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
+  migrations: Function[];
+}
+
+export const MIGRATIONS_TABLE = 'schema_migrations';
+
+/**
+ * The one DataSource definition, used by the app and by ormconfig.ts for the TypeORM CLI.
+ * DATABASE_URL selects Postgres; without it an embedded PGlite keeps the same schema in DATA_DIR (or in memory).
+ */
+export function buildDataSourceOptions(config: DatabaseConfig, schema: DatabaseSchema): DataSourceOptions {
+  const common = {
+    type: 'postgres' as const,
+    entities: schema.entities,
+    migrations: schema.migrations,
+    migrationsTableName: MIGRATIONS_TABLE,
+    migrationsRun: config.migrationsRun,
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    installExtensions: false,
+    logging: ['error' as const, 'warn' as const, 'migration' as const],
+  };
+  if (config.engine === 'postgres') {
+    return {
+      ...common,
+      url: config.url,
+      applicationName: 'mcp-assistant',
+      // A dead Postgres must fail queries quickly (503), never hold requests open.
+      connectTimeoutMS: 3000,
+      extra: { max: 20, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 3000 },
+    };
+  }
+  const dataDir = config.dataDir ? join(config.dataDir, 'pgdata') : undefined;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  return {
+    ...common,
+    driver: new PGliteDriver({ dataDir, extensions: { uuid_ossp } }).driver,
+  };
+}

@@ -1,0 +1,30 @@
+import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { appConfig } from '../config/configuration.js';
+import { toProblem } from './problem-mapper.js';
+import { sendProblem } from './problem-reply.js';
+
+/** The one filter: every error of every HTTP route leaves as application/problem+json (or +xml). */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('HTTP');
+
+  constructor(@Inject(appConfig.KEY) private readonly app: ConfigType<typeof appConfig>) {}
+
+  catch(error: unknown, host: ArgumentsHost): void {
+    if (host.getType() !== 'http') throw error;
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const mapped = toProblem(error, request, this.app.debugMode);
+    logProblem(this.logger, mapped.problem.status, error);
+    sendProblem(request, reply, mapped);
+  }
+}
+
+/** Server faults are logged with their stack; client errors are routine and stay at debug. */
+function logProblem(logger: Logger, status: number, error: unknown): void {
+  if (status >= 500 && status !== 503) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  else logger.debug(error instanceof Error ? error.message : String(error));
+}

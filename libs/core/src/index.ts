@@ -1,0 +1,18 @@
+export * from './config/environment.js';
+export * from './config/configuration.js';
+export { AppConfigModule } from './config/config.module.js';
+export { CoreModule } from './core.module.js';
+export * from './database/data-source-options.js';
+export { CORE_SCHEMA } from './database/core-schema.js';
+export { DatabaseModule } from './database/database.module.js';
+export { SystemMetadataService } from './database/system-metadata.service.js';
+export { RedisService, type RedisClient } from './redis/redis.service.js';
+export * from './errors/domain.exception.js';
+export * from './errors/problem-details.js';
+export { ProblemDetailsFilter } from './errors/problem-details.filter.js';
+export * from './http/content-negotiation.js';
+export { Produces } from './http/produces.decorator.js';
+export { toXml } from './http/xml.js';
+export { REDACTED_PATHS } from './logging/logging.module.js';
+export * from './openapi/openapi.js';
+export { APP_VERSION } from './version.js';
