@@ -5,6 +5,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { APP_VERSION, httpConfig, setupOpenApi } from '@app/core';
+import { ShutdownService } from '@app/health';
 import { AppModule } from './app.module.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -39,6 +40,7 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
     void reply.header('x-request-id', request.id);
     done();
   });
+  app.get(ShutdownService).attach(app);
   if (http.corsOrigins) {
     app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'] });
   }

@@ -1,5 +1,6 @@
-import { Inject, Injectable, INestApplication, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { shutdownConfig } from '@app/core';
 
 const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
@@ -13,6 +14,7 @@ const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 export class ShutdownService {
   private readonly logger = new Logger(ShutdownService.name);
   private started = false;
+  private app?: NestFastifyApplication;
 
   constructor(@Inject(shutdownConfig.KEY) private readonly config: ConfigType<typeof shutdownConfig>) {}
 
@@ -20,12 +22,23 @@ export class ShutdownService {
     return this.started;
   }
 
+  /**
+   * Binds the app this service stops. Responses sent while draining carry `Connection: close`, so keep-alive
+   * connections of requests that were in flight close with them instead of holding the server open.
+   */
+  attach(app: NestFastifyApplication): void {
+    this.app = app;
+    app.getHttpAdapter().getInstance().addHook('onSend', async (_request, reply) => {
+      if (this.started) void reply.header('connection', 'close');
+    });
+  }
+
   /** Installs the signal handlers for a server process; tests call drain() directly instead. */
-  handleSignals(app: INestApplication, exit: (code: number) => void = (code) => process.exit(code)): void {
+  handleSignals(exit: (code: number) => void = (code) => process.exit(code)): void {
     for (const signal of SIGNALS) {
       process.once(signal, () => {
         this.logger.log(`${signal} received: draining`);
-        void this.drain(app).then(
+        void this.drain().then(
           () => exit(0),
           (error: Error) => {
             this.logger.error(`shutdown failed: ${error.stack ?? error.message}`);
@@ -36,7 +49,9 @@ export class ShutdownService {
     }
   }
 
-  async drain(app: INestApplication): Promise<void> {
+  async drain(): Promise<void> {
+    const app = this.app;
+    if (!app) throw new Error('ShutdownService.attach(app) was not called');
     if (this.started) return;
     this.started = true;
     const deadline = setTimeout(() => {

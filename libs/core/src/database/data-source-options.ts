@@ -5,6 +5,7 @@ import type { DataSourceOptions, EntitySchema } from 'typeorm';
 import { PGliteDriver } from 'typeorm-pglite';
 import type { ConfigType } from '@nestjs/config';
 import type { databaseConfig } from '../config/configuration.js';
+import { TypeOrmLogger } from './typeorm-logger.js';
 
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
 
@@ -33,6 +34,8 @@ export function buildDataSourceOptions(config: DatabaseConfig, schema: DatabaseS
     synchronize: false,
     installExtensions: false,
     logging: ['error' as const, 'warn' as const, 'migration' as const],
+    logger: new TypeOrmLogger(),
+    maxQueryExecutionTime: 1000,
   };
   if (config.engine === 'postgres') {
     return {

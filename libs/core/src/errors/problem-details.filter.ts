@@ -2,7 +2,7 @@ import { ArgumentsHost, Catch, ExceptionFilter, Inject, Logger } from '@nestjs/c
 import type { ConfigType } from '@nestjs/config';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { appConfig } from '../config/configuration.js';
-import { toProblem } from './problem-mapper.js';
+import { isErrorLike, toProblem } from './problem-mapper.js';
 import { sendProblem } from './problem-reply.js';
 
 /** The one filter: every error of every HTTP route leaves as application/problem+json (or +xml). */
@@ -25,6 +25,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
 /** Server faults are logged with their stack; client errors are routine and stay at debug. */
 function logProblem(logger: Logger, status: number, error: unknown): void {
-  if (status >= 500 && status !== 503) logger.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
-  else logger.debug(error instanceof Error ? error.message : String(error));
+  if (status >= 500 && status !== 503) logger.error(isErrorLike(error) ? (error.stack ?? error.message) : String(error));
+  else logger.debug(isErrorLike(error) ? error.message : String(error));
 }

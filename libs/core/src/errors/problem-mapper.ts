@@ -32,11 +32,16 @@ function httpCode(status: number): string {
 
 /** Errors raised by Fastify itself (body parsing, limits) carry a statusCode and usually an FST_ code. */
 function isFastifyError(error: unknown): error is Error & { statusCode: number; code?: string } {
-  return error instanceof Error && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+  return isErrorLike(error) && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+}
+
+/** Duck-typed: errors from Node's own sockets may come from another realm, where instanceof Error is false. */
+export function isErrorLike(error: unknown): error is Error {
+  return typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string';
 }
 
 function isDatabaseDown(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
+  if (!isErrorLike(error)) return false;
   const code = (error as { code?: unknown }).code;
   const driverError = (error as { driverError?: { code?: unknown } }).driverError;
   return (
@@ -112,6 +117,6 @@ export function toProblem(thrown: unknown, request: RequestInfo, debug: boolean)
     requestId: request.id,
   };
   if (fields.errors?.length) problem.errors = fields.errors;
-  if (debug && error instanceof Error && error.stack) problem.stack = error.stack;
+  if (debug && isErrorLike(error) && error.stack) problem.stack = error.stack;
   return { problem, headers };
 }

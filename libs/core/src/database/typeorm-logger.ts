@@ -1,0 +1,32 @@
+import { Logger } from '@nestjs/common';
+import type { Logger as TypeOrmLoggerInterface } from 'typeorm';
+
+/** Sends TypeORM's messages through the app's logger (JSON, request ids) instead of the console. */
+export class TypeOrmLogger implements TypeOrmLoggerInterface {
+  private readonly logger = new Logger('Database');
+
+  logQuery(query: string): void {
+    this.logger.verbose(query);
+  }
+
+  logQueryError(error: string | Error, query: string): void {
+    this.logger.warn(`query failed: ${typeof error === 'string' ? error : error.message} (${query.slice(0, 200)})`);
+  }
+
+  logQuerySlow(time: number, query: string): void {
+    this.logger.warn(`slow query (${time} ms): ${query.slice(0, 200)}`);
+  }
+
+  logSchemaBuild(message: string): void {
+    this.logger.debug(message);
+  }
+
+  logMigration(message: string): void {
+    this.logger.log(message);
+  }
+
+  log(level: 'log' | 'info' | 'warn', message: unknown): void {
+    if (level === 'warn') this.logger.warn(String(message));
+    else this.logger.log(String(message));
+  }
+}

@@ -1,0 +1,11 @@
+import { PGlite } from '@electric-sql/pglite';
+import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
+let t=Date.now();
+const db = await PGlite.create({ extensions: { uuid_ossp } });
+console.log('create memory', Date.now()-t); t=Date.now();
+const dump = await db.dumpDataDir('none');
+console.log('dump', Date.now()-t, dump.size); t=Date.now();
+const db2 = await PGlite.create({ extensions: { uuid_ossp }, loadDataDir: dump });
+console.log('create from dump', Date.now()-t); t=Date.now();
+const db3 = await PGlite.create({ extensions: { uuid_ossp } });
+console.log('create memory again', Date.now()-t);
