@@ -2,9 +2,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import type { DataSourceOptions, EntitySchema } from 'typeorm';
-import { PGliteDriver } from 'typeorm-pglite';
 import type { ConfigType } from '@nestjs/config';
 import type { databaseConfig } from '../config/configuration.js';
+import { pgliteDriver } from './pglite-driver.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
 export type DatabaseConfig = ConfigType<typeof databaseConfig>;
@@ -51,6 +51,6 @@ export function buildDataSourceOptions(config: DatabaseConfig, schema: DatabaseS
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   return {
     ...common,
-    driver: new PGliteDriver({ dataDir, extensions: { uuid_ossp } }).driver,
+    driver: pgliteDriver({ dataDir, extensions: { uuid_ossp } }),
   };
 }
