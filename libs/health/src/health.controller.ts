@@ -37,7 +37,7 @@ export class HealthController {
   /** Liveness: the process is up and its event loop answers. Touches no dependency. */
   @Get()
   @ApiOperation({ summary: 'Liveness (alias of /health/live)' })
-  @ApiOkResponse({ type: HealthStatusDto })
+  @ApiOkResponse({ type: HealthStatusDto, description: 'The process is up' })
   check(): HealthStatusDto {
     return LIVE;
   }
@@ -45,7 +45,7 @@ export class HealthController {
   /** Liveness for Kubernetes `livenessProbe`: never fails because a dependency is down. */
   @Get('live')
   @ApiOperation({ summary: 'Liveness probe' })
-  @ApiOkResponse({ type: HealthStatusDto })
+  @ApiOkResponse({ type: HealthStatusDto, description: 'The process is up' })
   live(): HealthStatusDto {
     return LIVE;
   }
@@ -53,7 +53,7 @@ export class HealthController {
   /** Readiness for Kubernetes `readinessProbe`: database, Redis (when configured), memory, disk; 503 while draining. */
   @Get('ready')
   @ApiOperation({ summary: 'Readiness probe' })
-  @ApiOkResponse({ type: HealthStatusDto })
+  @ApiOkResponse({ type: HealthStatusDto, description: 'Every dependency is up' })
   @ApiServiceUnavailableResponse({ type: HealthStatusDto, description: 'A dependency is down or the instance is draining' })
   async ready(@Res({ passthrough: true }) reply: FastifyReply): Promise<HealthCheckResult> {
     const checks: HealthIndicatorFunction[] = [

@@ -143,6 +143,8 @@ export class Environment {
   HEALTH_DISK_MAX_USED_PERCENT = 95;
 }
 
+const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'matches', 'isString'];
+
 /** Values that may carry credentials are never echoed in an error message. */
 const SECRET_KEYS = new Set(['API_KEY', 'DATABASE_URL', 'REDIS_URL']);
 
@@ -173,7 +175,10 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
   const environment = plainToInstance(Environment, merged, { exposeDefaultValues: true });
   const [error] = validateSync(environment, { skipMissingProperties: false });
   if (error) {
-    const message = Object.values(error.constraints ?? {})[0] ?? 'is invalid';
+    const constraints = error.constraints ?? {};
+    // A wrong type says more than a range check on it would.
+    const key = TYPE_CONSTRAINTS.find((name) => name in constraints) ?? Object.keys(constraints)[0];
+    const message = constraints[key] ?? `${error.property} is invalid`;
     const shown = typeof error.value === 'string' && !SECRET_KEYS.has(error.property) ? ` (got "${error.value}")` : '';
     throw new ConfigurationError(`${message}${shown}`);
   }

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { ProblemDetails, PROBLEM_JSON, PROBLEM_XML } from '../errors/problem-details.js';
+import { JSON_TYPE, XML_TYPE } from '../http/content-negotiation.js';
 
 const PROBLEM_REF = { $ref: '#/components/schemas/ProblemDetails' };
 
@@ -17,14 +18,24 @@ function problemContent() {
   return { [PROBLEM_JSON]: { schema: PROBLEM_REF }, [PROBLEM_XML]: { schema: PROBLEM_REF } };
 }
 
-/** Every error response, declared or not, is a ProblemDetails; `default` covers the ones a route didn't list. */
-function applyProblemResponses(document: OpenAPIObject): void {
+type ResponseObject = { description?: string; content?: Record<string, unknown> };
+
+/**
+ * Error responses are ProblemDetails unless a route declares its own body (the Terminus readiness body), and
+ * `default` covers the errors a route didn't list. JSON bodies are offered as XML too, as content negotiation does.
+ */
+function applyResponseConventions(document: OpenAPIObject): void {
   for (const pathItem of Object.values(document.paths)) {
     for (const operation of Object.values(pathItem)) {
       if (typeof operation !== 'object' || operation === null || !('responses' in operation)) continue;
-      const responses = operation.responses as Record<string, { description?: string; content?: unknown }>;
+      const responses = operation.responses as Record<string, ResponseObject>;
       for (const [status, response] of Object.entries(responses)) {
-        if (/^[45]/.test(status)) responses[status] = { description: response.description ?? 'Error', content: problemContent() };
+        const json = response.content?.[JSON_TYPE];
+        if (/^[45]/.test(status)) {
+          responses[status] = { description: response.description || 'Error', content: json ? { [JSON_TYPE]: json } : problemContent() };
+        } else if (json) {
+          response.content = { ...response.content, [XML_TYPE]: json };
+        }
       }
       responses.default = { description: 'Any other error, as RFC 9457 problem details', content: problemContent() };
     }
@@ -52,14 +63,14 @@ export function buildOpenApiDocument(app: INestApplication, version: string): Op
         'Errors are RFC 9457 problem details. Send `Accept: application/xml` for XML bodies.',
     )
     .setVersion(version)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'An API key as a bearer token' }, 'bearer')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'API key', description: 'An API key as a bearer token' }, 'bearer')
     .addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'An API key in the X-API-Key header' }, 'api-key')
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: operationId,
     extraModels: [ProblemDetails],
   });
-  applyProblemResponses(document);
+  applyResponseConventions(document);
   return sortDeep(document);
 }
 

@@ -1,0 +1,66 @@
+import { ChildProcess, spawn } from 'node:child_process';
+
+export const SERVER_ENTRY = 'dist/apps/server/src/main.js';
+
+/** The built server (`npm run start:prod`) in a child process, with its output captured line by line. */
+export class ServerProcess {
+  readonly stdout: string[] = [];
+  readonly stderr: string[] = [];
+  private readonly child: ChildProcess;
+  readonly exited: Promise<number | null>;
+  url = '';
+
+  constructor(env: Record<string, string | undefined>) {
+    const merged: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
+    for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
+    this.child = spawn(process.execPath, [SERVER_ENTRY], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.collect(this.child.stdout!, this.stdout);
+    this.collect(this.child.stderr!, this.stderr);
+    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
+  }
+
+  private collect(stream: NodeJS.ReadableStream, into: string[]): void {
+    let buffer = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      into.push(...lines.filter(Boolean));
+    });
+    stream.on('end', () => buffer && into.push(buffer));
+  }
+
+  /** Resolves once the server logs that it listens; rejects if it exits or takes longer than the timeout. */
+  async listening(timeoutMs = 20_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const line = this.stdout.find((entry) => entry.includes('listening on'));
+      const match = line && /listening on (http:\/\/\S+?) /.exec(line);
+      if (match) return (this.url = match[1]);
+      if (this.child.exitCode !== null) throw new Error(`server exited ${this.child.exitCode}: ${this.stderr.join('\n')}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    throw new Error(`server did not listen within ${timeoutMs} ms:\n${this.stdout.join('\n')}\n${this.stderr.join('\n')}`);
+  }
+
+  /** Parsed JSON log lines. */
+  logs(): Array<Record<string, any>> {
+    return this.stdout.flatMap((line) => {
+      try {
+        return [JSON.parse(line)];
+      } catch {
+        return [];
+      }
+    });
+  }
+
+  signal(name: NodeJS.Signals): void {
+    this.child.kill(name);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode === null) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+}
