@@ -179,7 +179,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     // A wrong type says more than a range check on it would.
     const key = TYPE_CONSTRAINTS.find((name) => name in constraints) ?? Object.keys(constraints)[0];
     const message = constraints[key] ?? `${error.property} is invalid`;
-    const shown = typeof error.value === 'string' && !SECRET_KEYS.has(error.property) ? ` (got "${error.value}")` : '';
+    const raw = (merged as Record<string, unknown>)[error.property];
+    const shown = raw !== undefined && !SECRET_KEYS.has(error.property) ? ` (got "${String(raw)}")` : '';
     throw new ConfigurationError(`${message}${shown}`);
   }
   return environment;

@@ -5,9 +5,8 @@ import type { Logger as TypeOrmLoggerInterface } from 'typeorm';
 export class TypeOrmLogger implements TypeOrmLoggerInterface {
   private readonly logger = new Logger('Database');
 
-  logQuery(query: string): void {
-    this.logger.verbose(query);
-  }
+  /** Every statement would flood the log and cost time on the hot path; Postgres's own log is the place for that. */
+  logQuery(): void {}
 
   logQueryError(error: string | Error, query: string): void {
     this.logger.warn(`query failed: ${typeof error === 'string' ? error : error.message} (${query.slice(0, 200)})`);
@@ -17,9 +16,7 @@ export class TypeOrmLogger implements TypeOrmLoggerInterface {
     this.logger.warn(`slow query (${time} ms): ${query.slice(0, 200)}`);
   }
 
-  logSchemaBuild(message: string): void {
-    this.logger.debug(message);
-  }
+  logSchemaBuild(): void {}
 
   logMigration(message: string): void {
     this.logger.log(message);

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { load as loadYaml } from 'js-yaml';
+import { Environment } from '@app/core';
+
+const compose = loadYaml(readFileSync('docker-compose.yml', 'utf8')) as any;
+const dockerfile = readFileSync('docker/Dockerfile', 'utf8');
+const defaults = new Environment();
+
+describe('docker-compose.yml', () => {
+  it('runs the server, Postgres and Redis on mcp-network', () => {
+    expect(Object.keys(compose.services).sort()).toEqual(['mcp-server', 'postgres', 'redis']);
+    for (const service of Object.values(compose.services) as any[]) expect(service.networks).toEqual(['mcp-network']);
+    expect(compose.networks).toHaveProperty('mcp-network');
+  });
+
+  it('publishes the server port and points it at the compose Postgres and Redis', () => {
+    const server = compose.services['mcp-server'];
+    expect(server.ports).toEqual([`${defaults.PORT}:${defaults.PORT}`]);
+    expect(server.build.dockerfile).toBe('docker/Dockerfile');
+    expect(server.environment.DATABASE_URL).toMatch(/^postgres:\/\/mcp:.*@postgres:5432\/mcp_assistant$/);
+    expect(server.environment.REDIS_URL).toBe('redis://redis:6379');
+    expect(server.depends_on).toEqual({ postgres: { condition: 'service_healthy' }, redis: { condition: 'service_healthy' } });
+  });
+
+  it('gives every service a health check, and the server one on its readiness route', () => {
+    const server = compose.services['mcp-server'];
+    expect(server.healthcheck.test.join(' ')).toContain(`http://127.0.0.1:${defaults.PORT}/health/ready`);
+    expect(compose.services.postgres.healthcheck.test.join(' ')).toContain('pg_isready');
+    expect(compose.services.redis.healthcheck.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(compose.services.redis.image).toBe('redis:7-alpine');
+  });
+
+  it('keeps Postgres and Redis data in volumes', () => {
+    expect(compose.services.postgres.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
+    expect(compose.services.redis.volumes).toEqual(['redis-data:/data']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['postgres-data', 'redis-data']);
+  });
+
+  it('gives the server more time to stop than its own shutdown timeout', () => {
+    const server = compose.services['mcp-server'];
+    expect(Number.parseInt(server.stop_grace_period, 10) * 1000).toBeGreaterThan(Number(server.environment.SHUTDOWN_TIMEOUT_MS));
+  });
+});
+
+describe('docker/Dockerfile', () => {
+  it('builds in one stage and runs the built server as a non-root user in another', () => {
+    expect(dockerfile.match(/^FROM node:\d+-alpine AS \w+/gm)).toHaveLength(2);
+    expect(dockerfile).toMatch(/^RUN npm ci/m);
+    expect(dockerfile).toMatch(/npm run build/);
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/apps\/server\/src\/main.js"\]$/m);
+    const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+    expect(pkg.scripts['start:prod']).toBe('node dist/apps/server/src/main.js');
+  });
+
+  it('checks health on the liveness route and exposes the server port', () => {
+    expect(dockerfile).toMatch(new RegExp(`^EXPOSE ${defaults.PORT}$`, 'm'));
+    expect(dockerfile).toMatch(/HEALTHCHECK[\s\S]*http:\/\/127\.0\.0\.1:8000\/health /);
+  });
+});
