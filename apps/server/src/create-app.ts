@@ -4,7 +4,7 @@ import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { APP_VERSION, httpConfig, setupOpenApi } from '@app/core';
+import { APP_VERSION, httpConfig, registerAccessLog, registerContentNegotiation, ROOT_LOGGER, setupOpenApi } from '@app/core';
 import { ShutdownService } from '@app/health';
 import { AppModule } from './app.module.js';
 
@@ -13,10 +13,7 @@ const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
 /** A caller's X-Request-Id is kept when it is a sane token; otherwise the request gets a new UUID. */
 export function requestIdFor(request: IncomingMessage): string {
   const given = request.headers['x-request-id'];
-  const id = typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
-  // pino-http reads the id from the raw request, so every log line of the request carries it.
-  (request as IncomingMessage & { id?: string }).id = id;
-  return id;
+  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
 }
 
 /**
@@ -36,10 +33,8 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
   app.useLogger(app.get(Logger));
 
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
+  registerAccessLog(fastify, app.get(ROOT_LOGGER));
+  registerContentNegotiation(fastify);
   app.get(ShutdownService).attach(app);
   if (http.corsOrigins) {
     app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'] });

@@ -22,15 +22,9 @@ export class ShutdownService {
     return this.started;
   }
 
-  /**
-   * Binds the app this service stops. Responses sent while draining carry `Connection: close`, so keep-alive
-   * connections of requests that were in flight close with them instead of holding the server open.
-   */
+  /** Binds the app this service stops. */
   attach(app: NestFastifyApplication): void {
     this.app = app;
-    app.getHttpAdapter().getInstance().addHook('onSend', async (_request, reply) => {
-      if (this.started) void reply.header('connection', 'close');
-    });
   }
 
   /** Installs the signal handlers for a server process; tests call drain() directly instead. */
@@ -61,6 +55,9 @@ export class ShutdownService {
     deadline.unref();
     try {
       if (this.config.drainDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.config.drainDelayMs));
+      // Keep-alive connections of requests still in flight close as soon as their response is out, instead of
+      // holding the closing server open for the whole keep-alive timeout.
+      app.getHttpServer().keepAliveTimeout = 1;
       await app.close();
       this.logger.log('shutdown complete');
     } finally {

@@ -11,6 +11,13 @@ describe('readEnvironment', () => {
     expect(env.REDIS_URL).toBeUndefined();
   });
 
+  it('treats an empty variable as unset', () => {
+    const env = readEnvironment({ DATABASE_URL: '', API_KEY: '', PORT: '' });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.API_KEY).toBeUndefined();
+    expect(env.PORT).toBe(8000);
+  });
+
   it('parses numbers, booleans and sizes', () => {
     const env = readEnvironment({ PORT: '9000', DEBUG_MODE: 'yes', MIGRATIONS_RUN: '0', BODY_LIMIT: '512kb' });
     expect(env).toMatchObject({ PORT: 9000, DEBUG_MODE: true, MIGRATIONS_RUN: false, BODY_LIMIT: 524288 });

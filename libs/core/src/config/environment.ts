@@ -169,7 +169,8 @@ function readConfigFile(path: string): Record<string, unknown> {
 
 /** Reads and validates the configuration; throws a ConfigurationError naming the first bad variable. */
 export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environment {
-  const fromEnv = Object.fromEntries(Object.entries(env).filter(([key, value]) => KNOWN_KEYS.has(key) && value !== undefined));
+  // An empty variable (`API_KEY=` in a compose file) means unset, as it does to most tools.
+  const fromEnv = Object.fromEntries(Object.entries(env).filter(([key, value]) => KNOWN_KEYS.has(key) && value !== undefined && value !== ''));
   const fromFile = env.APP_CONFIG ? readConfigFile(env.APP_CONFIG) : {};
   const merged = { ...fromFile, ...fromEnv };
   const environment = plainToInstance(Environment, merged, { exposeDefaultValues: true });

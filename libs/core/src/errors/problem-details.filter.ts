@@ -18,13 +18,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const mapped = toProblem(error, request, this.app.debugMode);
-    logProblem(this.logger, mapped.problem.status, error);
+    logProblem(this.logger, request.id, mapped.problem.status, error);
     sendProblem(request, reply, mapped);
   }
 }
 
 /** Server faults are logged with their stack; client errors are routine and stay at debug. */
-function logProblem(logger: Logger, status: number, error: unknown): void {
-  if (status >= 500 && status !== 503) logger.error(isErrorLike(error) ? (error.stack ?? error.message) : String(error));
-  else logger.debug(isErrorLike(error) ? error.message : String(error));
+function logProblem(logger: Logger, requestId: string, status: number, error: unknown): void {
+  const message = isErrorLike(error) ? error.message : String(error);
+  if (status >= 500 && status !== 503) logger.error({ requestId, status, err: error }, message);
+  else logger.debug({ requestId, status }, message);
 }

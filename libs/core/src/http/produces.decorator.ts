@@ -1,6 +1,7 @@
-import { SetMetadata } from '@nestjs/common';
+import { RouteConfig } from '@nestjs/platform-fastify';
 
-export const PRODUCES_KEY = 'mcpa:produces';
-
-/** Media types a route answers with, when they differ from JSON and XML (for example text/event-stream). */
-export const Produces = (...mediaTypes: string[]) => SetMetadata(PRODUCES_KEY, mediaTypes);
+/**
+ * Media types a route answers with, when they differ from JSON and XML (for example text/event-stream).
+ * Kept in the Fastify route config, where the negotiation hooks read it without entering Nest's pipeline.
+ */
+export const Produces = (...mediaTypes: string[]) => RouteConfig({ produces: mediaTypes });
