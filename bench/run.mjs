@@ -1,6 +1,7 @@
 // `npm run bench`: each case runs against the reference server and the app, one after the other in one run,
 // and the table gives req/s, latency and the ratio app / reference. Numbers are for comparison within a run only.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { availableParallelism } from 'node:os';
 import autocannon from 'autocannon';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
@@ -8,9 +9,16 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 
+// With two or more cores and taskset, servers get the last core and the load generator the others, so the two
+// don't take turns on one core and runs vary less.
+const cores = availableParallelism();
+const pinned = cores >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+if (pinned) spawnSync('taskset', ['-pc', `0-${cores - 2}`, String(process.pid)]);
+
 /** Starts a server process and resolves with its base URL once it logs `listening on <url> `. */
 function startServer(name, args, env = {}) {
-  const child = spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const [command, argv] = pinned ? ['taskset', ['-c', String(cores - 1), process.execPath, ...args]] : [process.execPath, args];
+  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 60_000);
@@ -84,7 +92,10 @@ try {
 }
 
 const pad = (value, width) => String(value).padStart(width);
-console.log(`\n${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION} s per case (medians), Node ${process.version}\n`);
+console.log(
+  `\n${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION} s per case (medians), Node ${process.version}` +
+    `${pinned ? `, servers pinned to core ${cores - 1}` : ''}\n`,
+);
 console.log(`${'case'.padEnd(28)}${pad('fastify req/s', 14)}${pad('p50', 6)}${pad('p99', 6)}${pad('app req/s', 12)}${pad('p50', 6)}${pad('p99', 6)}${pad('app/fastify', 13)}`);
 for (const { case: name, base, ours, ratio } of rows) {
   console.log(
