@@ -1,7 +1,7 @@
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RedisService } from '@app/core';
-import { closedPort } from './support/tcp-proxy.js';
+import { closedPort, TcpProxy } from './support/tcp-proxy.js';
 import { createTestApp, onPostgres, resetState } from './support/test-app.js';
 
 describe('cache', () => {
@@ -45,4 +45,38 @@ describe('cache', () => {
       await broken.close();
     }
   });
+
+  (onPostgres ? it : it.skip)('recovers by itself when Redis comes back', async () => {
+    const target = new URL(process.env.REDIS_URL!);
+    const proxy = new TcpProxy({ host: target.hostname, port: Number(target.port || 6379) });
+    const port = await proxy.start();
+    const viaProxy = new URL(target);
+    viaProxy.port = String(port);
+    const flaky = await createTestApp({ env: { REDIS_URL: viaProxy.toString() } });
+    try {
+      const flakyCache = flaky.get<Cache>(CACHE_MANAGER);
+      await waitFor(async () => (await flaky.inject({ method: 'GET', url: '/health/ready' })).statusCode === 200);
+      await flakyCache.set('survivor', 1, 60_000);
+
+      await proxy.cut();
+      await waitFor(async () => (await flaky.inject({ method: 'GET', url: '/health/ready' })).statusCode === 503);
+      expect(await flakyCache.get('survivor')).toBeUndefined();
+
+      await proxy.start(port);
+      await waitFor(async () => (await flaky.inject({ method: 'GET', url: '/health/ready' })).statusCode === 200, 10_000);
+      await waitFor(async () => (await flakyCache.get('survivor')) === 1, 5_000);
+    } finally {
+      await flaky.close();
+      await proxy.cut();
+    }
+  });
 });
+
+/** Polls until the condition holds, failing after the timeout. */
+async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
