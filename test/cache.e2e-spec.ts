@@ -1,23 +1,19 @@
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { RedisService } from '@app/core';
 import { closedPort, TcpProxy } from './support/tcp-proxy.js';
-import { createTestApp, onPostgres, resetState } from './support/test-app.js';
+import { waitFor } from './support/wait-for.js';
+import { createTestApp, onPostgres, resetState, useTestApp } from './support/test-app.js';
 
 describe('cache', () => {
-  let app: NestFastifyApplication;
+  const app = useTestApp();
   let cache: Cache;
 
-  beforeAll(async () => {
-    app = await createTestApp();
-    cache = app.get(CACHE_MANAGER);
-  });
-  afterAll(async () => {
-    await app.close();
+  beforeAll(() => {
+    cache = app().get(CACHE_MANAGER);
   });
 
   it('stores, reads and expires values', async () => {
-    await resetState(app);
+    await resetState(app());
     await cache.set('greeting', { text: 'hello' }, 60_000);
     expect(await cache.get('greeting')).toEqual({ text: 'hello' });
     await cache.set('short', 1, 50);
@@ -26,8 +22,8 @@ describe('cache', () => {
   });
 
   (onPostgres ? it : it.skip)('keeps its keys in Redis under the deployment prefix', async () => {
-    await resetState(app);
-    const redis = app.get(RedisService);
+    await resetState(app());
+    const redis = app().get(RedisService);
     await cache.set('probe', 'value', 60_000);
     const keys = await redis.client!.keys('*');
     expect(keys).toEqual([`${process.env.REDIS_KEY_PREFIX}cache:probe`]);
@@ -72,11 +68,3 @@ describe('cache', () => {
   });
 });
 
-/** Polls until the condition holds, failing after the timeout. */
-async function waitFor(condition: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}

@@ -1,22 +1,14 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS_TABLE, SystemMetadataService } from '@app/core';
 import { SCHEMA } from '../apps/server/src/schema.js';
-import { assertTestDatabase, createTestApp, mode, resetState } from './support/test-app.js';
+import { assertTestDatabase, mode, useTestApp } from './support/test-app.js';
 
 describe(`database (${mode})`, () => {
-  let app: NestFastifyApplication;
+  const app = useTestApp({ reset: true });
   let dataSource: DataSource;
 
-  beforeAll(async () => {
-    app = await createTestApp();
-    dataSource = app.get(DataSource);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  beforeEach(async () => {
-    await resetState(app);
+  beforeAll(() => {
+    dataSource = app().get(DataSource);
   });
 
   it('has applied every migration at boot, recorded in the ledger', async () => {
@@ -30,7 +22,7 @@ describe(`database (${mode})`, () => {
   });
 
   it('round-trips rows through the system_metadata table', async () => {
-    const metadata = app.get(SystemMetadataService);
+    const metadata = app().get(SystemMetadataService);
     const first = await metadata.installationId();
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(await metadata.installationId()).toBe(first);
@@ -44,7 +36,7 @@ describe(`database (${mode})`, () => {
     expect(tables).toHaveLength(0);
     const reapplied = await dataSource.runMigrations({ transaction: 'each' });
     expect(reapplied).toHaveLength(SCHEMA.migrations.length);
-    expect(await app.get(SystemMetadataService).installationId()).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await app().get(SystemMetadataService).installationId()).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('keeps concurrent transactions apart (a rollback undoes only its own writes)', async () => {

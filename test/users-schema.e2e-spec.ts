@@ -1,21 +1,13 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { ApiKey, AuditEvent, issueApiKey, User } from '@app/users';
-import { createTestApp, mode, resetState } from './support/test-app.js';
+import { mode, useTestApp } from './support/test-app.js';
 
 describe(`users schema (${mode})`, () => {
-  let app: NestFastifyApplication;
+  const app = useTestApp({ reset: true });
   let dataSource: DataSource;
 
-  beforeAll(async () => {
-    app = await createTestApp();
-    dataSource = app.get(DataSource);
-  });
-  afterAll(async () => {
-    await app.close();
-  });
-  beforeEach(async () => {
-    await resetState(app);
+  beforeAll(() => {
+    dataSource = app().get(DataSource);
   });
 
   const createUser = (email: string, role: User['role'] = 'member') =>

@@ -79,3 +79,23 @@ export async function resetState(app: NestFastifyApplication): Promise<void> {
   const redis = app.get(RedisService);
   if (redis.ready) await redis.client!.flushDb();
 }
+
+/**
+ * Boots one app for a describe block and closes it after; with `reset`, every test starts on empty tables.
+ * Returns a getter, as the app exists only once beforeAll has run.
+ */
+export function useTestApp(options: TestAppOptions & { reset?: boolean } = {}): () => NestFastifyApplication {
+  let app: NestFastifyApplication | undefined;
+  beforeAll(async () => {
+    app = await createTestApp(options);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  if (options.reset) {
+    beforeEach(async () => {
+      await resetState(app!);
+    });
+  }
+  return () => app!;
+}
