@@ -44,6 +44,8 @@ const common = {
 export default {
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   testTimeout: 30_000,
+  // ts-jest's type-checking compiler and the apps each suite boots add up; a fresh worker past 1 GB keeps heaps small.
+  workerIdleMemoryLimit: '1GB',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
     {

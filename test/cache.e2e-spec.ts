@@ -51,15 +51,17 @@ describe('cache', () => {
     const flaky = await createTestApp({ env: { REDIS_URL: viaProxy.toString() } });
     try {
       const flakyCache = flaky.get<Cache>(CACHE_MANAGER);
-      await waitFor(async () => (await flaky.inject({ method: 'GET', url: '/health/ready' })).statusCode === 200);
+      // Only the Redis indicator is under test; the others depend on the test process (its heap, say).
+      const redisStatus = async () => (await flaky.inject({ method: 'GET', url: '/health/ready' })).json().details.redis.status;
+      await waitFor(async () => (await redisStatus()) === 'up');
       await flakyCache.set('survivor', 1, 60_000);
 
       await proxy.cut();
-      await waitFor(async () => (await flaky.inject({ method: 'GET', url: '/health/ready' })).statusCode === 503);
+      await waitFor(async () => (await redisStatus()) === 'down');
       expect(await flakyCache.get('survivor')).toBeUndefined();
 
       await proxy.start(port);
-      await waitFor(async () => (await flaky.inject({ method: 'GET', url: '/health/ready' })).statusCode === 200, 10_000);
+      await waitFor(async () => (await redisStatus()) === 'up', 10_000);
       await waitFor(async () => (await flakyCache.get('survivor')) === 1, 5_000);
     } finally {
       await flaky.close();
