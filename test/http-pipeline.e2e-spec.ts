@@ -112,6 +112,13 @@ describe('HTTP pipeline: problems, request ids, content negotiation', () => {
       expect(response.body).toContain('<code>NOT_FOUND</code>');
     });
 
+    it('honours what a route declares it produces', async () => {
+      const stream = await app.inject({ method: 'GET', url: '/probe/events', headers: { accept: 'text/event-stream' } });
+      expect(stream.statusCode).toBe(200);
+      expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
+      expectProblem(await app.inject({ method: 'GET', url: '/probe/events', headers: { accept: 'application/json' } }), 406, 'NOT_ACCEPTABLE');
+    });
+
     it('406 for an Accept the API cannot produce', async () => {
       const body = expectProblem(await app.inject({ method: 'GET', url: '/probe/list', headers: { accept: 'text/csv' } }), 406, 'NOT_ACCEPTABLE');
       expect(body.detail).toContain('application/json');

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, HttpCode, Logger, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Logger, Post, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-import { SystemMetadataService } from '@app/core';
+import { Produces, SystemMetadataService } from '@app/core';
 
 class ProbeTag {
   @IsString()
@@ -41,6 +42,12 @@ export class ProbeController {
   @Get('list')
   list() {
     return { items: [{ id: 1, name: 'a' }, { id: 2, name: 'b' }], '2fa': true, 'odd key': 'x' };
+  }
+
+  @Get('events')
+  @Produces('text/event-stream')
+  events(@Res() reply: FastifyReply) {
+    void reply.type('text/event-stream').send('data: hello\n\n');
   }
 
   @Get('boom')
