@@ -3,29 +3,22 @@ import { ShutdownService } from '@app/health';
 import { ProbeController } from './support/probe.controller.js';
 import { closedPort, TcpProxy } from './support/tcp-proxy.js';
 import { waitFor } from './support/wait-for.js';
-import { createTestApp, onPostgres } from './support/test-app.js';
+import { createTestApp, onPostgres, useTestApp } from './support/test-app.js';
 
 describe('health', () => {
   describe('with every dependency up', () => {
-    let app: NestFastifyApplication;
-
-    beforeAll(async () => {
-      app = await createTestApp();
-    });
-    afterAll(async () => {
-      await app.close();
-    });
+    const app = useTestApp();
 
     it('answers liveness without touching a dependency', async () => {
       for (const url of ['/health', '/health/live']) {
-        const response = await app.inject({ method: 'GET', url });
+        const response = await app().inject({ method: 'GET', url });
         expect(response.statusCode).toBe(200);
         expect(response.json()).toEqual({ status: 'ok', info: {}, error: {}, details: {} });
       }
     });
 
     it('reports readiness: database, Redis when configured, memory, disk', async () => {
-      const response = await app.inject({ method: 'GET', url: '/health/ready' });
+      const response = await app().inject({ method: 'GET', url: '/health/ready' });
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body.status).toBe('ok');
@@ -70,7 +63,7 @@ describe('health', () => {
     const base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
     const inFlight = fetch(`${base}/probe/slow?ms=700`);
     await new Promise((resolve) => setTimeout(resolve, 50));
-    const draining = app.get(ShutdownService).drain();
+    const draining = app.get(ShutdownService).drain(app);
     const ready = await fetch(`${base}/health/ready`);
     expect(ready.status).toBe(503);
     expect((await ready.json()).error.lifecycle).toEqual({ status: 'down', message: 'draining for shutdown' });

@@ -5,7 +5,6 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
 import { APP_VERSION, httpConfig, registerAccessLog, registerContentNegotiation, ROOT_LOGGER, setupOpenApi } from '@app/core';
-import { ShutdownService } from '@app/health';
 import { AppModule } from './app.module.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -35,7 +34,6 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
   const fastify = app.getHttpAdapter().getInstance();
   registerAccessLog(fastify, app.get(ROOT_LOGGER));
   registerContentNegotiation(fastify);
-  app.get(ShutdownService).attach(app);
   if (http.corsOrigins) {
     app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'] });
   }

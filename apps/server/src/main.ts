@@ -13,7 +13,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const app = await createApp();
-  app.get(ShutdownService).handleSignals();
+  app.get(ShutdownService).handleSignals(app);
   await app.listen({ port: environment.PORT, host: environment.HOST });
 
   const database = databaseConfig();

@@ -14,7 +14,6 @@ const SIGNALS: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'];
 export class ShutdownService {
   private readonly logger = new Logger(ShutdownService.name);
   private started = false;
-  private app?: NestFastifyApplication;
 
   constructor(@Inject(shutdownConfig.KEY) private readonly config: ConfigType<typeof shutdownConfig>) {}
 
@@ -22,17 +21,12 @@ export class ShutdownService {
     return this.started;
   }
 
-  /** Binds the app this service stops. */
-  attach(app: NestFastifyApplication): void {
-    this.app = app;
-  }
-
   /** Installs the signal handlers for a server process; tests call drain() directly instead. */
-  handleSignals(exit: (code: number) => void = (code) => process.exit(code)): void {
+  handleSignals(app: NestFastifyApplication, exit: (code: number) => void = (code) => process.exit(code)): void {
     for (const signal of SIGNALS) {
       process.once(signal, () => {
         this.logger.log(`${signal} received: draining`);
-        void this.drain().then(
+        void this.drain(app).then(
           () => exit(0),
           (error: Error) => {
             this.logger.error(`shutdown failed: ${error.stack ?? error.message}`);
@@ -43,9 +37,7 @@ export class ShutdownService {
     }
   }
 
-  async drain(): Promise<void> {
-    const app = this.app;
-    if (!app) throw new Error('ShutdownService.attach(app) was not called');
+  async drain(app: NestFastifyApplication): Promise<void> {
     if (this.started) return;
     this.started = true;
     const deadline = setTimeout(() => {

@@ -1,4 +1,4 @@
-import { isAbsolute, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { readEnvironment } from './environment.js';
 
@@ -40,7 +40,7 @@ export const databaseConfig = registerAs('database', () => {
     url: env.DATABASE_URL,
     engine: env.DATABASE_URL ? ('postgres' as const) : ('pglite' as const),
     /** Where PGlite keeps its files; undefined for an in-memory database. */
-    dataDir: inMemory ? undefined : isAbsolute(env.DATA_DIR) ? env.DATA_DIR : resolve(env.DATA_DIR),
+    dataDir: inMemory ? undefined : resolve(env.DATA_DIR),
     migrationsRun: env.MIGRATIONS_RUN,
   };
 });

@@ -1,6 +1,7 @@
 import { XMLBuilder } from 'fast-xml-parser';
 
-const builder = new XMLBuilder({ ignoreAttributes: true, format: false, suppressEmptyNode: false });
+// Attributes only ever come from `@_xmlns` below: elementName() turns a JSON key's `@` into `_`.
+const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: false, suppressEmptyNode: false });
 
 /** XML element names can't start with a digit or hold most punctuation; JSON keys can. */
 function elementName(key: string): string {
@@ -20,8 +21,5 @@ function normalize(value: unknown): unknown {
 /** The same body a JSON client gets, as an XML document; arrays become repeated <item> elements. */
 export function toXml(body: unknown, root = 'response', namespace?: string): string {
   const element = namespace ? { [root]: { '@_xmlns': namespace, ...(normalize(body) as object) } } : { [root]: normalize(body) };
-  const xml = namespace
-    ? new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', format: false }).build(element)
-    : builder.build(element);
-  return `<?xml version="1.0" encoding="UTF-8"?>${xml}`;
+  return `<?xml version="1.0" encoding="UTF-8"?>${builder.build(element)}`;
 }
