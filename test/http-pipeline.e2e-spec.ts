@@ -1,18 +1,10 @@
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ProbeController } from './support/probe.controller.js';
-import { createTestApp, onPostgres } from './support/test-app.js';
+import { createTestApp, onPostgres, useTestApp } from './support/test-app.js';
 
 const PROBLEM_KEYS = ['code', 'detail', 'instance', 'requestId', 'status', 'title', 'type'];
 
 describe('HTTP pipeline: problems, request ids, content negotiation', () => {
-  let app: NestFastifyApplication;
-
-  beforeAll(async () => {
-    app = await createTestApp({ controllers: [ProbeController], env: { BODY_LIMIT: '2kb', CORS_ORIGINS: 'https://console.example.com' } });
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  const app = useTestApp({ controllers: [ProbeController], env: { BODY_LIMIT: '2kb', CORS_ORIGINS: 'https://console.example.com' } });
 
   function expectProblem(response: { statusCode: number; headers: Record<string, unknown>; json(): any }, status: number, code: string) {
     expect(response.statusCode).toBe(status);
@@ -27,28 +19,28 @@ describe('HTTP pipeline: problems, request ids, content negotiation', () => {
 
   describe('problem+json for every error', () => {
     it('404 for an unknown route', async () => {
-      const body = expectProblem(await app.inject({ method: 'GET', url: '/no/such/route?x=1' }), 404, 'NOT_FOUND');
+      const body = expectProblem(await app().inject({ method: 'GET', url: '/no/such/route?x=1' }), 404, 'NOT_FOUND');
       expect(body.instance).toBe('/no/such/route');
     });
 
     it('400 for malformed JSON', async () => {
-      const response = await app.inject({ method: 'POST', url: '/probe/echo', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
+      const response = await app().inject({ method: 'POST', url: '/probe/echo', headers: { 'content-type': 'application/json' }, payload: '{"name": ' });
       const body = expectProblem(response, 400, 'MALFORMED_JSON');
       expect(body.title).toBe('Malformed JSON body');
     });
 
     it('415 for a body that is not JSON', async () => {
-      const response = await app.inject({ method: 'POST', url: '/probe/echo', headers: { 'content-type': 'text/csv' }, payload: 'a,b' });
+      const response = await app().inject({ method: 'POST', url: '/probe/echo', headers: { 'content-type': 'text/csv' }, payload: 'a,b' });
       expectProblem(response, 415, 'UNSUPPORTED_MEDIA_TYPE');
     });
 
     it('413 for a body over BODY_LIMIT', async () => {
-      const response = await app.inject({ method: 'POST', url: '/probe/echo', payload: { name: 'x'.repeat(4096) } });
+      const response = await app().inject({ method: 'POST', url: '/probe/echo', payload: { name: 'x'.repeat(4096) } });
       expectProblem(response, 413, 'PAYLOAD_TOO_LARGE');
     });
 
     it('400 naming each failing field by JSON pointer, unknown fields included', async () => {
-      const response = await app.inject({ method: 'POST', url: '/probe/echo', payload: { name: 7, count: 0, tag: { label: 'much too long' }, extra: true } });
+      const response = await app().inject({ method: 'POST', url: '/probe/echo', payload: { name: 7, count: 0, tag: { label: 'much too long' }, extra: true } });
       const body = expectProblem(response, 400, 'VALIDATION_FAILED');
       const pointers = body.errors.map((error: { pointer: string }) => error.pointer);
       expect(pointers).toEqual(expect.arrayContaining(['/name', '/count', '/tag/label', '/extra']));
@@ -56,26 +48,26 @@ describe('HTTP pipeline: problems, request ids, content negotiation', () => {
     });
 
     it('accepts a valid body and transforms it', async () => {
-      const response = await app.inject({ method: 'POST', url: '/probe/echo', payload: { name: 'ada', count: 2 } });
+      const response = await app().inject({ method: 'POST', url: '/probe/echo', payload: { name: 'ada', count: 2 } });
       expect(response.statusCode).toBe(200);
       expect(response.json()).toEqual({ name: 'ada', count: 2 });
     });
 
     it('500 hides internals and the stack', async () => {
-      const body = expectProblem(await app.inject({ method: 'GET', url: '/probe/boom' }), 500, 'INTERNAL_ERROR');
+      const body = expectProblem(await app().inject({ method: 'GET', url: '/probe/boom' }), 500, 'INTERNAL_ERROR');
       expect(JSON.stringify(body)).not.toContain('kaboom');
     });
   });
 
   describe('request ids', () => {
     it('echoes a caller X-Request-Id', async () => {
-      const response = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'trace-abc.123' } });
+      const response = await app().inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'trace-abc.123' } });
       expect(response.headers['x-request-id']).toBe('trace-abc.123');
     });
 
     it('generates one when absent or unsafe', async () => {
-      const first = await app.inject({ method: 'GET', url: '/health/live' });
-      const unsafe = await app.inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'bad id\twith spaces' } });
+      const first = await app().inject({ method: 'GET', url: '/health/live' });
+      const unsafe = await app().inject({ method: 'GET', url: '/health/live', headers: { 'x-request-id': 'bad id\twith spaces' } });
       for (const response of [first, unsafe]) expect(response.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
       expect(first.headers['x-request-id']).not.toBe(unsafe.headers['x-request-id']);
     });
@@ -83,12 +75,12 @@ describe('HTTP pipeline: problems, request ids, content negotiation', () => {
 
   describe('content negotiation', () => {
     it('answers JSON by default', async () => {
-      const response = await app.inject({ method: 'GET', url: '/probe/list' });
+      const response = await app().inject({ method: 'GET', url: '/probe/list' });
       expect(response.headers['content-type']).toMatch(/^application\/json/);
     });
 
     it('answers the same body as XML for Accept: application/xml', async () => {
-      const response = await app.inject({ method: 'GET', url: '/probe/list', headers: { accept: 'application/xml' } });
+      const response = await app().inject({ method: 'GET', url: '/probe/list', headers: { accept: 'application/xml' } });
       expect(response.statusCode).toBe(200);
       expect(response.headers['content-type']).toMatch(/^application\/xml/);
       expect(response.body).toBe(
@@ -98,14 +90,14 @@ describe('HTTP pipeline: problems, request ids, content negotiation', () => {
     });
 
     it('honours quality values and text/xml', async () => {
-      const xml = await app.inject({ method: 'GET', url: '/health/live', headers: { accept: 'application/json;q=0.5, text/xml' } });
+      const xml = await app().inject({ method: 'GET', url: '/health/live', headers: { accept: 'application/json;q=0.5, text/xml' } });
       expect(xml.headers['content-type']).toMatch(/^application\/xml/);
-      const json = await app.inject({ method: 'GET', url: '/health/live', headers: { accept: 'application/xml;q=0.1, application/json' } });
+      const json = await app().inject({ method: 'GET', url: '/health/live', headers: { accept: 'application/xml;q=0.1, application/json' } });
       expect(json.headers['content-type']).toMatch(/^application\/json/);
     });
 
     it('sends problems as application/problem+xml to XML clients', async () => {
-      const response = await app.inject({ method: 'GET', url: '/nowhere', headers: { accept: 'application/xml' } });
+      const response = await app().inject({ method: 'GET', url: '/nowhere', headers: { accept: 'application/xml' } });
       expect(response.statusCode).toBe(404);
       expect(response.headers['content-type']).toMatch(/^application\/problem\+xml/);
       expect(response.body).toContain('<problem xmlns="urn:ietf:rfc:7807">');
@@ -113,22 +105,22 @@ describe('HTTP pipeline: problems, request ids, content negotiation', () => {
     });
 
     it('honours what a route declares it produces', async () => {
-      const stream = await app.inject({ method: 'GET', url: '/probe/events', headers: { accept: 'text/event-stream' } });
+      const stream = await app().inject({ method: 'GET', url: '/probe/events', headers: { accept: 'text/event-stream' } });
       expect(stream.statusCode).toBe(200);
       expect(stream.headers['content-type']).toMatch(/^text\/event-stream/);
-      expectProblem(await app.inject({ method: 'GET', url: '/probe/events', headers: { accept: 'application/json' } }), 406, 'NOT_ACCEPTABLE');
+      expectProblem(await app().inject({ method: 'GET', url: '/probe/events', headers: { accept: 'application/json' } }), 406, 'NOT_ACCEPTABLE');
     });
 
     it('406 for an Accept the API cannot produce', async () => {
-      const body = expectProblem(await app.inject({ method: 'GET', url: '/probe/list', headers: { accept: 'text/csv' } }), 406, 'NOT_ACCEPTABLE');
+      const body = expectProblem(await app().inject({ method: 'GET', url: '/probe/list', headers: { accept: 'text/csv' } }), 406, 'NOT_ACCEPTABLE');
       expect(body.detail).toContain('application/json');
     });
   });
 
   it('allows the configured CORS origins only', async () => {
-    const allowed = await app.inject({ method: 'OPTIONS', url: '/probe/list', headers: { origin: 'https://console.example.com', 'access-control-request-method': 'GET' } });
+    const allowed = await app().inject({ method: 'OPTIONS', url: '/probe/list', headers: { origin: 'https://console.example.com', 'access-control-request-method': 'GET' } });
     expect(allowed.headers['access-control-allow-origin']).toBe('https://console.example.com');
-    const other = await app.inject({ method: 'OPTIONS', url: '/probe/list', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
+    const other = await app().inject({ method: 'OPTIONS', url: '/probe/list', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
 });

@@ -1,21 +1,16 @@
 import { readFileSync } from 'node:fs';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { load as loadYaml } from 'js-yaml';
-import { createTestApp, onPostgres } from './support/test-app.js';
+import { onPostgres, useTestApp } from './support/test-app.js';
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'];
 
 // The document depends on code only, so one pass (postgres) checks it.
 (onPostgres ? describe : describe.skip)('OpenAPI document and Swagger UI', () => {
-  let app: NestFastifyApplication;
+  const app = useTestApp();
   let served: any;
 
   beforeAll(async () => {
-    app = await createTestApp();
-    served = (await app.inject({ method: 'GET', url: '/docs/openapi.json' })).json();
-  });
-  afterAll(async () => {
-    await app.close();
+    served = (await app().inject({ method: 'GET', url: '/docs/openapi.json' })).json();
   });
 
   it('matches the committed openapi.json (run `npm run openapi` after changing the API)', () => {
@@ -24,13 +19,13 @@ const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'
   });
 
   it('serves Swagger UI at /docs and the YAML document', async () => {
-    const ui = await app.inject({ method: 'GET', url: '/docs' });
+    const ui = await app().inject({ method: 'GET', url: '/docs' });
     expect(ui.statusCode).toBe(200);
     expect(ui.headers['content-type']).toMatch(/text\/html/);
     expect(ui.body).toContain('swagger');
-    const asset = await app.inject({ method: 'GET', url: '/docs/swagger-ui-bundle.js' });
+    const asset = await app().inject({ method: 'GET', url: '/docs/swagger-ui-bundle.js' });
     expect(asset.statusCode).toBe(200);
-    const document = await app.inject({ method: 'GET', url: '/docs/openapi.yaml' });
+    const document = await app().inject({ method: 'GET', url: '/docs/openapi.yaml' });
     expect(document.statusCode).toBe(200);
     expect(loadYaml(document.body)).toEqual(served);
   });
