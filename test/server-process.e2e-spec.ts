@@ -2,15 +2,8 @@ import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ServerProcess } from './support/server-process.js';
+import { databaseEnv, ServerProcess } from './support/server-process.js';
 import { onPostgres } from './support/test-app.js';
-
-/** The database this pass runs on, for a server process started by the test. */
-function databaseEnv(dataDir: string): Record<string, string | undefined> {
-  return onPostgres
-    ? { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, DATA_DIR: undefined }
-    : { DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir };
-}
 
 describe('the server process (built, as `npm run start:prod` runs it)', () => {
   jest.setTimeout(90_000);

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Logger, Post, Query, Res } from '@nest
 import type { FastifyReply } from 'fastify';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, MaxLength, Min, ValidateNested } from 'class-validator';
-import { Produces, SystemMetadataService } from '@app/core';
+import { Produces, Public, SystemMetadataService } from '@app/core';
 
 class ProbeTag {
   @IsString()
@@ -27,6 +27,7 @@ export class ProbeEchoDto {
 }
 
 /** Routes mounted beside the real app in tests, to drive the HTTP pipeline (bodies, errors, slow and DB-backed calls). */
+@Public()
 @Controller('probe')
 export class ProbeController {
   private readonly logger = new Logger('Probe');

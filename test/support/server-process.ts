@@ -2,6 +2,13 @@ import { ChildProcess, spawn } from 'node:child_process';
 
 export const SERVER_ENTRY = 'dist/apps/server/src/main.js';
 
+/** The database this pass runs on, for a process (server, CLI) started by a test: PGlite in dataDir when embedded. */
+export function databaseEnv(dataDir: string): Record<string, string | undefined> {
+  return process.env.TEST_MODE === 'postgres'
+    ? { DATABASE_URL: process.env.DATABASE_URL, REDIS_URL: process.env.REDIS_URL, DATA_DIR: undefined }
+    : { DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir };
+}
+
 /** The built server (`npm run start:prod`) in a child process, with its output captured line by line. */
 export class ServerProcess {
   readonly stdout: string[] = [];

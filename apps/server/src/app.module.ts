@@ -1,9 +1,10 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from '@app/core';
 import { HealthModule } from '@app/health';
+import { UsersModule } from '@app/users';
 import { SCHEMA } from './schema.js';
 
 @Module({
-  imports: [CoreModule.forRoot(SCHEMA), HealthModule],
+  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule],
 })
 export class AppModule {}

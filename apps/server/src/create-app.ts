@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import helmet from '@fastify/helmet';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -31,11 +32,14 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
 
+  // Security headers on every answer. Helmet's default CSP fits the Swagger UI (external scripts, inline styles); without
+  // upgrade-insecure-requests, so /docs also loads over plain HTTP on a laptop or behind a TLS-terminating balancer.
+  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   const fastify = app.getHttpAdapter().getInstance();
   registerAccessLog(fastify, app.get(ROOT_LOGGER));
   registerContentNegotiation(fastify);
   if (http.corsOrigins) {
-    app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate'] });
+    app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] });
   }
   setupOpenApi(app, APP_VERSION);
   await app.init();

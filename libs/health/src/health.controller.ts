@@ -11,7 +11,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { healthConfig, RedisService } from '@app/core';
+import { healthConfig, Public, RedisService, SkipRateLimit } from '@app/core';
 import { HealthStatusDto } from './health-status.dto.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownService } from './shutdown.service.js';
@@ -19,7 +19,10 @@ import { ShutdownService } from './shutdown.service.js';
 const PING_TIMEOUT_MS = 1500;
 const LIVE: HealthStatusDto = { status: 'ok', info: {}, error: {}, details: {} };
 
+/** Open to probes: no API key, no rate limit. */
 @ApiTags('health')
+@Public()
+@SkipRateLimit()
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { readEnvironment } from './environment.js';
@@ -72,4 +73,29 @@ export const shutdownConfig = registerAs('shutdown', () => {
   return { timeoutMs: env.SHUTDOWN_TIMEOUT_MS, drainDelayMs: env.SHUTDOWN_DRAIN_DELAY_MS };
 });
 
-export const CONFIG_NAMESPACES = [appConfig, httpConfig, databaseConfig, redisConfig, loggingConfig, healthConfig, shutdownConfig];
+export const authConfig = registerAs('auth', () => {
+  const env = readEnvironment();
+  return {
+    /** SHA-256 of API_KEY: the built-in admin's key is compared against this, never kept in clear. */
+    staticKeyHash: env.API_KEY ? createHash('sha256').update(env.API_KEY).digest('hex') : undefined,
+    cacheTtlMs: env.AUTH_CACHE_TTL_SECONDS * 1000,
+    lastUsedIntervalMs: env.API_KEY_LAST_USED_INTERVAL_SECONDS * 1000,
+  };
+});
+
+export const rateLimitConfig = registerAs('rateLimit', () => {
+  const env = readEnvironment();
+  return { limit: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000 };
+});
+
+export const CONFIG_NAMESPACES = [
+  appConfig,
+  httpConfig,
+  databaseConfig,
+  redisConfig,
+  loggingConfig,
+  healthConfig,
+  shutdownConfig,
+  authConfig,
+  rateLimitConfig,
+];

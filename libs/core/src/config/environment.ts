@@ -91,6 +91,31 @@ export class Environment {
   @MinLength(16, { message: 'API_KEY must be at least 16 characters long' })
   API_KEY?: string;
 
+  /** Seconds a resolved API key stays cached (Redis or memory); revocation drops the entry at once regardless. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AUTH_CACHE_TTL_SECONDS = 60;
+
+  /** A key's lastUsedAt is written at most once per this many seconds per instance. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  API_KEY_LAST_USED_INTERVAL_SECONDS = 60;
+
+  /** Requests allowed per API key (per client IP when anonymous) in each window; 0 turns rate limiting off. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  RATE_LIMIT_MAX = 600;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(86_400)
+  RATE_LIMIT_WINDOW_SECONDS = 60;
+
   @Transform(toBoolean)
   @IsBoolean()
   DEBUG_MODE = false;

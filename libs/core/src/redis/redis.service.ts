@@ -53,19 +53,27 @@ export class RedisService implements OnApplicationShutdown {
     return client;
   }
 
-  /** PING with a deadline; rejects when Redis is not configured, down, or slow. */
-  async ping(timeoutMs = this.config.connectTimeoutMs): Promise<void> {
+  /**
+   * Runs commands on the shared connection under a deadline; rejects at once when Redis is not configured or not
+   * connected, so callers on a request's path can fall back instead of waiting.
+   */
+  async run<T>(commands: (client: RedisClient) => Promise<T>, timeoutMs = this.config.connectTimeoutMs): Promise<T> {
     if (!this.client) throw new Error('Redis is not configured');
     if (!this.client.isReady) throw new Error('Redis is not connected');
     let timer: NodeJS.Timeout | undefined;
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Redis did not answer PING within ${timeoutMs} ms`)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
-      await Promise.race([this.client.ping(), deadline]);
+      return await Promise.race([commands(this.client), deadline]);
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /** PING with a deadline; rejects when Redis is not configured, down, or slow. */
+  async ping(timeoutMs = this.config.connectTimeoutMs): Promise<void> {
+    await this.run((client) => client.ping(), timeoutMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
