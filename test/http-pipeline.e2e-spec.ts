@@ -123,6 +123,23 @@ describe('HTTP pipeline: problems, request ids, content negotiation', () => {
     const other = await app().inject({ method: 'OPTIONS', url: '/probe/list', headers: { origin: 'https://evil.example', 'access-control-request-method': 'GET' } });
     expect(other.headers['access-control-allow-origin']).toBeUndefined();
   });
+
+  it("sends helmet's security headers on answers, errors and the docs alike", async () => {
+    for (const url of ['/probe/list', '/no/such/route', '/docs', '/health/live']) {
+      const response = await app().inject({ method: 'GET', url });
+      expect(response.headers).toMatchObject({
+        'x-content-type-options': 'nosniff',
+        'x-frame-options': 'SAMEORIGIN',
+        'strict-transport-security': 'max-age=31536000; includeSubDomains',
+        'referrer-policy': 'no-referrer',
+        'cross-origin-opener-policy': 'same-origin',
+      });
+      const csp = String(response.headers['content-security-policy']);
+      expect(csp).toContain("default-src 'self'");
+      expect(csp).toContain("script-src 'self'");
+      expect(csp).not.toContain('upgrade-insecure-requests');
+    }
+  });
 });
 
 // Engine-independent: run once, on the postgres pass.

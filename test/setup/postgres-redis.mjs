@@ -1,5 +1,6 @@
 // e2e against the machine's Postgres and Redis; each jest worker gets its own database and Redis db index.
-const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+// TEST_WORKER_OFFSET lets a second run on the same machine keep off the first one's databases and Redis dbs.
+const worker = Number(process.env.JEST_WORKER_ID ?? '1') + Number(process.env.TEST_WORKER_OFFSET ?? '0');
 const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 process.env.TEST_MODE = 'postgres';
 process.env.NODE_ENV = 'test';

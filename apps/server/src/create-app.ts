@@ -1,11 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import helmet from '@fastify/helmet';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Logger } from 'nestjs-pino';
-import { APP_VERSION, httpConfig, registerAccessLog, registerContentNegotiation, ROOT_LOGGER, setupOpenApi } from '@app/core';
+import {
+  APP_VERSION,
+  httpConfig,
+  registerAccessLog,
+  registerContentNegotiation,
+  registerSecurityHeaders,
+  ROOT_LOGGER,
+  setupOpenApi,
+} from '@app/core';
 import { AppModule } from './app.module.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -32,10 +39,8 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
   const app = await NestFactory.create<NestFastifyApplication>(rootModule, adapter, { bufferLogs: true, abortOnError: false });
   app.useLogger(app.get(Logger));
 
-  // Security headers on every answer. Helmet's default CSP fits the Swagger UI (external scripts, inline styles); without
-  // upgrade-insecure-requests, so /docs also loads over plain HTTP on a laptop or behind a TLS-terminating balancer.
-  await app.register(helmet, { contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } });
   const fastify = app.getHttpAdapter().getInstance();
+  registerSecurityHeaders(fastify);
   registerAccessLog(fastify, app.get(ROOT_LOGGER));
   registerContentNegotiation(fastify);
   if (http.corsOrigins) {

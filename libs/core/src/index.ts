@@ -18,6 +18,7 @@ export { PageQueryDto } from './pagination/page-query.dto.js';
 export { DEFAULT_PAGE_SIZE, keysetPage, type Page, type PageRequest } from './pagination/keyset-page.js';
 export { PageOf } from './pagination/page.dto.js';
 export { registerContentNegotiation } from './http/content-negotiation.hooks.js';
+export { registerSecurityHeaders } from './http/security-headers.js';
 export { toXml } from './http/xml.js';
 export { REDACTED_PATHS, ROOT_LOGGER } from './logging/root-logger.js';
 export { registerAccessLog } from './logging/access-log.js';

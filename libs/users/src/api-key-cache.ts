@@ -12,7 +12,7 @@ export interface CachedApiKey {
   user: UserProfile;
 }
 
-const TOMBSTONE = 'invalidated';
+const TOMBSTONE = 'invalidated' as const;
 const MEMORY_ENTRIES_MAX = 10_000;
 const RETRY_MS = 1000;
 
@@ -25,7 +25,7 @@ const RETRY_MS = 1000;
 @Injectable()
 export class ApiKeyCache implements OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeyCache.name);
-  private readonly memory = new Map<string, { value: string; expiresAt: number }>();
+  private readonly memory = new Map<string, { value: CachedApiKey | typeof TOMBSTONE; expiresAt: number }>();
   private readonly pending = new Set<string>();
   private retryTimer?: NodeJS.Timeout;
 
@@ -35,18 +35,20 @@ export class ApiKeyCache implements OnApplicationShutdown {
   ) {}
 
   async get(secretHash: string): Promise<CachedApiKey | undefined> {
-    const raw = this.redis.configured
-      ? await this.redis.run((client) => client.get(this.key(secretHash))).catch(() => null)
-      : this.readMemory(secretHash);
+    if (!this.redis.configured) {
+      const entry = this.readMemory(secretHash);
+      return entry === TOMBSTONE ? undefined : entry;
+    }
+    const raw = await this.redis.run((client) => client.get(this.key(secretHash))).catch(() => null);
     return raw && raw !== TOMBSTONE ? (JSON.parse(raw) as CachedApiKey) : undefined;
   }
 
   async fill(secretHash: string, entry: CachedApiKey): Promise<void> {
-    const value = JSON.stringify(entry);
     if (!this.redis.configured) {
-      if (this.readMemory(secretHash) === undefined) this.writeMemory(secretHash, value);
+      if (this.readMemory(secretHash) === undefined) this.writeMemory(secretHash, entry);
       return;
     }
+    const value = JSON.stringify(entry);
     await this.redis
       .run((client) => client.set(this.key(secretHash), value, { condition: 'NX', expiration: { type: 'PX', value: this.config.cacheTtlMs } }))
       .catch(() => undefined);
@@ -87,7 +89,7 @@ export class ApiKeyCache implements OnApplicationShutdown {
     return this.redis.key(`auth:key:${secretHash}`);
   }
 
-  private readMemory(secretHash: string): string | undefined {
+  private readMemory(secretHash: string): CachedApiKey | typeof TOMBSTONE | undefined {
     const entry = this.memory.get(secretHash);
     if (!entry) return undefined;
     if (entry.expiresAt > Date.now()) return entry.value;
@@ -95,7 +97,7 @@ export class ApiKeyCache implements OnApplicationShutdown {
     return undefined;
   }
 
-  private writeMemory(secretHash: string, value: string): void {
+  private writeMemory(secretHash: string, value: CachedApiKey | typeof TOMBSTONE): void {
     this.memory.delete(secretHash);
     if (this.memory.size >= MEMORY_ENTRIES_MAX) this.memory.delete(this.memory.keys().next().value!);
     this.memory.set(secretHash, { value, expiresAt: Date.now() + this.config.cacheTtlMs });
