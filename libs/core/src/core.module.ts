@@ -5,6 +5,7 @@ import { AppConfigModule } from './config/config.module.js';
 import type { DatabaseSchema } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
+import { ReadinessModule } from './health/readiness.module.js';
 import { createValidationPipe } from './http/validation.pipe.js';
 import { LoggingModule } from './logging/logging.module.js';
 import { RedisModule } from './redis/redis.module.js';
@@ -15,7 +16,7 @@ export class CoreModule {
   static forRoot(schema: DatabaseSchema): DynamicModule {
     return {
       module: CoreModule,
-      imports: [AppConfigModule, LoggingModule, RedisModule, CacheModule, DatabaseModule.forRoot(schema)],
+      imports: [AppConfigModule, LoggingModule, RedisModule, CacheModule, ReadinessModule, DatabaseModule.forRoot(schema)],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

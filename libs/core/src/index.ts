@@ -7,6 +7,7 @@ export { CORE_SCHEMA } from './database/core-schema.js';
 export { DatabaseModule } from './database/database.module.js';
 export { SystemMetadataService } from './database/system-metadata.service.js';
 export { RedisService, type RedisClient } from './redis/redis.service.js';
+export { ReadinessChecks, type ReadinessState } from './health/readiness-checks.js';
 export * from './errors/domain.exception.js';
 export * from './errors/problem-details.js';
 export { ProblemDetailsFilter } from './errors/problem-details.filter.js';

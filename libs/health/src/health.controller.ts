@@ -11,7 +11,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
-import { healthConfig, Public, RedisService, SkipRateLimit } from '@app/core';
+import { healthConfig, Public, ReadinessChecks, RedisService, SkipRateLimit } from '@app/core';
 import { HealthStatusDto } from './health-status.dto.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownService } from './shutdown.service.js';
@@ -35,6 +35,7 @@ export class HealthController {
     private readonly redisIndicator: RedisHealthIndicator,
     private readonly redis: RedisService,
     private readonly shutdown: ShutdownService,
+    private readonly featureChecks: ReadinessChecks,
   ) {}
 
   /** Liveness: the process is up and its event loop answers. Touches no dependency. */
@@ -67,6 +68,13 @@ export class HealthController {
       () => this.disk.checkStorage('disk', { path: this.config.diskPath, thresholdPercent: this.config.diskMaxUsedRatio }),
     ];
     if (this.redis.configured) checks.push(() => this.redisIndicator.check('redis', PING_TIMEOUT_MS));
+    for (const [name, check] of this.featureChecks.entries()) {
+      checks.push(() => {
+        const { up, details } = check();
+        const indicator = this.indicators.check(name);
+        return up ? indicator.up(details) : indicator.down(details);
+      });
+    }
     try {
       return await this.health.check(checks);
     } catch (error) {

@@ -88,6 +88,20 @@ export const rateLimitConfig = registerAs('rateLimit', () => {
   return { limit: env.RATE_LIMIT_MAX, windowMs: env.RATE_LIMIT_WINDOW_SECONDS * 1000 };
 });
 
+export const historyConfig = registerAs('history', () => {
+  const env = readEnvironment();
+  return {
+    retentionDays: env.HISTORY_RETENTION_DAYS,
+    retentionIntervalMs: env.HISTORY_RETENTION_INTERVAL_MINUTES * 60_000,
+    resultMaxBytes: env.HISTORY_RESULT_MAX_BYTES,
+    flushIntervalMs: env.HISTORY_FLUSH_INTERVAL_MS,
+    batchSize: env.HISTORY_BATCH_SIZE,
+    bufferMax: env.HISTORY_BUFFER_MAX,
+    contextMessages: env.HISTORY_CONTEXT_MESSAGES,
+    contextTtlMs: env.HISTORY_CONTEXT_TTL_SECONDS * 1000,
+  };
+});
+
 export const CONFIG_NAMESPACES = [
   appConfig,
   httpConfig,
@@ -98,4 +112,5 @@ export const CONFIG_NAMESPACES = [
   shutdownConfig,
   authConfig,
   rateLimitConfig,
+  historyConfig,
 ];

@@ -116,6 +116,54 @@ export class Environment {
   @Max(86_400)
   RATE_LIMIT_WINDOW_SECONDS = 60;
 
+  /** Conversations idle and tool invocations older than this are purged; 0 keeps history forever. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  HISTORY_RETENTION_DAYS = 0;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  HISTORY_RETENTION_INTERVAL_MINUTES = 60;
+
+  /** A tool result bigger than this (as JSON) is stored truncated. */
+  @Transform(toBytes)
+  @IsInt()
+  @Min(256)
+  HISTORY_RESULT_MAX_BYTES = 16 * 1024;
+
+  /** The recorder writes its buffer at least this often… */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  HISTORY_FLUSH_INTERVAL_MS = 250;
+
+  /** …and as soon as this many invocations wait. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(5000)
+  HISTORY_BATCH_SIZE = 500;
+
+  /** Invocations held while the database is unreachable; past it the oldest are dropped (and logged). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  HISTORY_BUFFER_MAX = 50_000;
+
+  /** Messages of a conversation kept in the session cache for agent runs. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  HISTORY_CONTEXT_MESSAGES = 20;
+
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  HISTORY_CONTEXT_TTL_SECONDS = 900;
+
   @Transform(toBoolean)
   @IsBoolean()
   DEBUG_MODE = false;
