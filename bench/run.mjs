@@ -141,3 +141,15 @@ for (const { case: name, referenceName, base, ours, ratio } of rows) {
       `${pad(Math.round(ours.rps), 16)}${pad(ours.p50, 6)}${pad(ours.p99, 6)}${pad(`${(ratio * 100).toFixed(1)} %`, 9)}`,
   );
 }
+
+// The history recorder: rows per second written through the batched recorder vs one INSERT per call, in one process
+// on the embedded database, and on Postgres too when BENCH_DATABASE_URL names one.
+const recorderRuns = [{ DATABASE_URL: '' }, ...(process.env.BENCH_DATABASE_URL ? [{ DATABASE_URL: process.env.BENCH_DATABASE_URL }] : [])];
+console.log(`\n${'history recorder'.padEnd(30)}${pad('database', 10)}${pad('INSERT/call rows/s', 20)}${pad('batched rows/s', 16)}${pad('ratio', 9)}`);
+for (const env of recorderRuns) {
+  const run = spawnSync(process.execPath, ['bench/recorder-bench.mjs'], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`recorder bench failed:\n${run.stderr}`);
+  const { batched, single, database } = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  console.log(`${'record a tool invocation'.padEnd(30)}${pad(database, 10)}${pad(Math.round(single), 20)}${pad(Math.round(batched), 16)}${pad(`${(batched / single).toFixed(1)}x`, 9)}`);
+}
+

@@ -17,13 +17,13 @@ describe('health', () => {
       }
     });
 
-    it('reports readiness: database, Redis when configured, memory, disk', async () => {
+    it('reports readiness: database, Redis when configured, memory, disk, the history recorder', async () => {
       const response = await app().inject({ method: 'GET', url: '/health/ready' });
       expect(response.statusCode).toBe(200);
       const body = response.json();
       expect(body.status).toBe('ok');
       expect(Object.keys(body.details).sort()).toEqual(
-        ['database', 'disk', 'lifecycle', 'memory_heap', 'memory_rss', ...(onPostgres ? ['redis'] : [])].sort(),
+        ['database', 'disk', 'history_recorder', 'lifecycle', 'memory_heap', 'memory_rss', ...(onPostgres ? ['redis'] : [])].sort(),
       );
     });
   });

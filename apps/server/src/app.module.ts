@@ -1,10 +1,11 @@
 import { Module } from '@nestjs/common';
 import { CoreModule } from '@app/core';
 import { HealthModule } from '@app/health';
+import { HistoryModule } from '@app/history';
 import { UsersModule } from '@app/users';
 import { SCHEMA } from './schema.js';
 
 @Module({
-  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule],
+  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule, HistoryModule],
 })
 export class AppModule {}

@@ -102,6 +102,11 @@ export const historyConfig = registerAs('history', () => {
   };
 });
 
+export const toolsConfig = registerAs('tools', () => {
+  const env = readEnvironment();
+  return { maxResultBytes: env.TOOL_MAX_RESULT_BYTES };
+});
+
 export const CONFIG_NAMESPACES = [
   appConfig,
   httpConfig,
@@ -113,4 +118,5 @@ export const CONFIG_NAMESPACES = [
   authConfig,
   rateLimitConfig,
   historyConfig,
+  toolsConfig,
 ];

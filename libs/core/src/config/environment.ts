@@ -164,6 +164,12 @@ export class Environment {
   @Min(1)
   HISTORY_CONTEXT_TTL_SECONDS = 900;
 
+  /** A tool result bigger than this (as JSON) is refused as an error result. */
+  @Transform(toBytes)
+  @IsInt()
+  @Min(1024)
+  TOOL_MAX_RESULT_BYTES = 1024 * 1024;
+
   @Transform(toBoolean)
   @IsBoolean()
   DEBUG_MODE = false;

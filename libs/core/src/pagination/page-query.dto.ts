@@ -1,6 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsDateString, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { DEFAULT_PAGE_SIZE } from './keyset-page.js';
 
 /** `?limit=&cursor=` of every list endpoint; extended by each list's filters. */
@@ -18,4 +18,19 @@ export class PageQueryDto {
   @IsString()
   @MaxLength(200)
   cursor?: string;
+}
+
+/** A list filtered by creation time too: `?from=` inclusive, `?to=` exclusive. */
+export class TimeRangePageQueryDto extends PageQueryDto {
+  /** Rows created at or after this time. */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  from?: string;
+
+  /** Rows created before this time. */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsDateString({ strict: true })
+  to?: string;
 }

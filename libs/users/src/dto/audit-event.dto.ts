@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsDateString, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { PageOf, PageQueryDto } from '@app/core';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { PageOf, TimeRangePageQueryDto } from '@app/core';
 import type { AuditEvent } from '../entities/audit-event.entity.js';
 
 export class AuditEventDto {
@@ -51,7 +51,7 @@ export function toAuditEventDto(event: AuditEvent): AuditEventDto {
   };
 }
 
-export class AuditQueryDto extends PageQueryDto {
+export class AuditQueryDto extends TimeRangePageQueryDto {
   @ApiProperty({ format: 'uuid', required: false })
   @IsOptional()
   @IsUUID()
@@ -73,18 +73,6 @@ export class AuditQueryDto extends PageQueryDto {
   @IsString()
   @MaxLength(100)
   targetId?: string;
-
-  /** Events at or after this time. */
-  @ApiProperty({ format: 'date-time', required: false })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  from?: string;
-
-  /** Events before this time. */
-  @ApiProperty({ format: 'date-time', required: false })
-  @IsOptional()
-  @IsDateString({ strict: true })
-  to?: string;
 }
 
 export class AuditEventPageDto extends PageOf(AuditEventDto) {}

@@ -1,0 +1,137 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import { DEFAULT_PAGE_SIZE, keysetPage, Page, PageRequest } from '@app/core';
+import type { Principal } from '@app/users';
+import { AppendMessageDto } from './dto/message.dto.js';
+import { ConversationListQueryDto, CreateConversationDto, UpdateConversationDto } from './dto/conversation.dto.js';
+import { Conversation } from './entities/conversation.entity.js';
+import { Message } from './entities/message.entity.js';
+import { conversationNotFound, invalidCursor, userFilterForbidden } from './history.errors.js';
+import { SessionContextService } from './session-context.service.js';
+
+/** A member sees their own history; an admin anyone's. Another user's conversation answers 404, as a missing one. */
+export function ownerFilter(principal: Principal, requestedUserId?: string): string | undefined {
+  if (requestedUserId && requestedUserId !== principal.userId && principal.role !== 'admin') throw userFilterForbidden();
+  return requestedUserId ?? (principal.role === 'admin' ? undefined : principal.userId);
+}
+
+@Injectable()
+export class ConversationsService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly sessionContext: SessionContextService,
+  ) {}
+
+  async create(principal: Principal, input: CreateConversationDto): Promise<Conversation> {
+    const conversations = this.dataSource.getRepository(Conversation);
+    return conversations.save(
+      conversations.create({ userId: principal.userId, title: input.title, agentId: input.agentId ?? null, metadata: input.metadata ?? {} }),
+    );
+  }
+
+  /** Newest first. Admins see everyone's unless they filter by userId; members only their own. */
+  list(principal: Principal, query: ConversationListQueryDto): Promise<Page<Conversation>> {
+    const conversations = this.dataSource.getRepository(Conversation).createQueryBuilder('conversation');
+    const userId = ownerFilter(principal, query.userId);
+    if (userId) conversations.andWhere('conversation.user_id = :userId', { userId });
+    if (query.agentId) conversations.andWhere('conversation.agent_id = :agentId', { agentId: query.agentId });
+    if (query.q) {
+      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      conversations.andWhere('lower(conversation.title) LIKE :pattern', { pattern });
+    }
+    return keysetPage(conversations, query);
+  }
+
+  async get(principal: Principal, id: string, manager: EntityManager = this.dataSource.manager): Promise<Conversation> {
+    const conversation = await manager.getRepository(Conversation).findOneBy({ id });
+    if (!conversation || (principal.role !== 'admin' && conversation.userId !== principal.userId)) throw conversationNotFound(id);
+    return conversation;
+  }
+
+  async update(principal: Principal, id: string, input: UpdateConversationDto): Promise<Conversation> {
+    const conversation = await this.get(principal, id);
+    if (input.title !== undefined) conversation.title = input.title;
+    if (input.metadata !== undefined) conversation.metadata = input.metadata;
+    return this.dataSource.getRepository(Conversation).save(conversation);
+  }
+
+  /** Its messages go with it (ON DELETE CASCADE). */
+  async remove(principal: Principal, id: string): Promise<void> {
+    const conversation = await this.get(principal, id);
+    await this.dataSource.getRepository(Conversation).delete({ id: conversation.id });
+    await this.sessionContext.invalidate(id);
+  }
+
+  /**
+   * Appends with the next sequence number: the conversation row is locked by the UPDATE that hands the number out,
+   * so concurrent appends are numbered 1, 2, 3… in commit order with no gaps.
+   */
+  async append(principal: Principal, id: string, input: AppendMessageDto): Promise<Message> {
+    const message = await this.dataSource.transaction(async (manager) => {
+      await this.get(principal, id, manager);
+      const numbered = await manager
+        .createQueryBuilder()
+        .update(Conversation)
+        .set({ lastSequence: () => 'last_sequence + 1', lastMessageAt: () => 'now()' })
+        .where('id = :id', { id })
+        .returning('last_sequence')
+        .execute();
+      const sequence = (numbered.raw as { last_sequence: number }[])[0].last_sequence;
+      const messages = manager.getRepository(Message);
+      return messages.save(
+        messages.create({
+          conversationId: id,
+          sequence,
+          role: input.role,
+          content: input.content,
+          toolCalls: input.toolCalls ?? null,
+          toolCallId: input.toolCallId ?? null,
+          tokenUsage: input.tokenUsage ?? null,
+        }),
+      );
+    });
+    await this.sessionContext.invalidate(id);
+    return message;
+  }
+
+  /** Oldest first, after the sequence number the cursor carries. */
+  async messages(principal: Principal, id: string, page: PageRequest): Promise<Page<Message>> {
+    await this.get(principal, id);
+    const limit = page.limit ?? DEFAULT_PAGE_SIZE;
+    const after = page.cursor === undefined ? 0 : decodeSequence(page.cursor);
+    const items = await this.messagesAfter(id, after, limit + 1).getMany();
+    const hasMore = items.length > limit;
+    const shown = items.slice(0, limit);
+    return { items: shown, nextCursor: hasMore ? encodeSequence(shown.at(-1)!.sequence) : null };
+  }
+
+  /** Every message in order, read a page at a time: for exports and renderings of any length. */
+  async *allMessages(conversationId: string, pageSize = 500): AsyncGenerator<Message> {
+    let after = 0;
+    for (;;) {
+      const page = await this.messagesAfter(conversationId, after, pageSize).getMany();
+      yield* page;
+      if (page.length < pageSize) return;
+      after = page.at(-1)!.sequence;
+    }
+  }
+
+  private messagesAfter(conversationId: string, after: number, limit: number): SelectQueryBuilder<Message> {
+    return this.dataSource
+      .getRepository(Message)
+      .createQueryBuilder('message')
+      .where('message.conversation_id = :conversationId AND message.sequence > :after', { conversationId, after })
+      .orderBy('message.sequence', 'ASC')
+      .limit(limit);
+  }
+}
+
+function encodeSequence(sequence: number): string {
+  return Buffer.from(`s${sequence}`).toString('base64url');
+}
+
+function decodeSequence(cursor: string): number {
+  const match = /^s(\d{1,10})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!match) throw invalidCursor();
+  return Number(match[1]);
+}
