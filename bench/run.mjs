@@ -75,6 +75,12 @@ const CASES = [
   { name: 'GET /health/live (bare Nest)', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'bareNest', path: '/health/live' } },
   // The cost of authentication (key lookup through the cache, rate limit, principal) against the app's own liveness.
   { name: 'GET /users/me / app liveness', reference: { server: 'app', path: '/health/live' }, app: { server: 'app', path: '/users/me', authenticated: true } },
+  { name: 'GET /tools', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'app', path: '/tools', authenticated: true } },
+  {
+    name: 'POST /tools/calculator/invoke',
+    reference: { server: 'fastify', path: '/health/live' },
+    app: { server: 'app', path: '/tools/calculator/invoke', authenticated: true, method: 'POST', body: { arguments: { expression: '2 * (3 + 4)' } } },
+  },
 ];
 
 // BENCH_CASES=users runs only the cases whose name contains one of the comma-separated words.
@@ -115,14 +121,17 @@ async function memberKey(url) {
 const rows = [];
 try {
   const key = await memberKey(servers.app.url);
-  const request = ({ server, path, authenticated }) => ({
+  const request = ({ server, path, authenticated, method = 'GET', body }) => ({
     url: servers[server].url + path,
-    headers: authenticated ? { authorization: `Bearer ${key}` } : {},
+    method,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    headers: { ...(authenticated ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
   });
   for (const benchCase of selected) {
     const reference = request(benchCase.reference);
     const measured = request(benchCase.app);
-    const result = await compare(reference.url, { headers: reference.headers }, measured.url, { headers: measured.headers });
+    const options = ({ method, body, headers }) => ({ method, body, headers });
+    const result = await compare(reference.url, options(reference), measured.url, options(measured));
     rows.push({ case: benchCase.name, referenceName: benchCase.reference.server, ...result });
   }
 } finally {

@@ -1,3 +1,4 @@
+import { jest } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,7 +6,9 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { ShutdownService } from '@app/health';
 import { HistoryRecorder, InvocationRecord } from '@app/history';
+import { databaseEnv, ServerProcess } from './support/server-process.js';
 import { TcpProxy } from './support/tcp-proxy.js';
+import { ADMIN_KEY, bearer } from './support/users.js';
 import { createTestApp, onPostgres, resetState } from './support/test-app.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -18,6 +21,48 @@ async function countRows(app: NestFastifyApplication): Promise<number> {
 }
 
 describe('history recorder', () => {
+  jest.setTimeout(90_000);
+  it('loses no acknowledged tool call when the server process gets SIGTERM', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'mcpa-sigterm-'));
+    // Rows reach the database only through the shutdown flush: no size or interval flush can happen first.
+    const env = { ...databaseEnv(dataDir), API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0', HISTORY_FLUSH_INTERVAL_MS: '600000', HISTORY_BATCH_SIZE: '5000' };
+    if (onPostgres) {
+      const app = await createTestApp();
+      await resetState(app);
+      await app.close();
+    }
+    const server = new ServerProcess(env);
+    try {
+      const url = await server.listening();
+      let acknowledged = 0;
+      for (let wave = 0; wave < 6; wave++) {
+        const responses = await Promise.all(
+          Array.from({ length: 50 }, (_, i) =>
+            fetch(`${url}/tools/calculator/invoke`, {
+              method: 'POST',
+              headers: { ...bearer(ADMIN_KEY), 'content-type': 'application/json' },
+              body: JSON.stringify({ arguments: { expression: `${wave} * 100 + ${i}` } }),
+            }),
+          ),
+        );
+        acknowledged += responses.filter((response) => response.status === 200).length;
+      }
+      expect(acknowledged).toBe(300);
+      server.signal('SIGTERM');
+      expect(await server.exited).toBe(0);
+
+      const reopened = await createTestApp({ env: { DATA_DIR: dataDir } });
+      try {
+        expect(await countRows(reopened)).toBe(acknowledged);
+      } finally {
+        await reopened.close();
+      }
+    } finally {
+      await server.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
   it('writes every acknowledged invocation during a graceful shutdown', async () => {
     // Nothing is flushed by size or time before the shutdown: only the shutdown flush can save these rows.
     const dataDir = mkdtempSync(join(tmpdir(), 'mcpa-recorder-'));

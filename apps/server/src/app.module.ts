@@ -2,10 +2,11 @@ import { Module } from '@nestjs/common';
 import { CoreModule } from '@app/core';
 import { HealthModule } from '@app/health';
 import { HistoryModule } from '@app/history';
+import { ToolsModule } from '@app/tools';
 import { UsersModule } from '@app/users';
 import { SCHEMA } from './schema.js';
 
 @Module({
-  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule, HistoryModule],
+  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule, HistoryModule, ToolsModule],
 })
 export class AppModule {}

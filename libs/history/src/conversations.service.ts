@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { DEFAULT_PAGE_SIZE, keysetPage, Page, PageRequest } from '@app/core';
+import { containsPattern, DEFAULT_PAGE_SIZE, keysetPage, Page, PageRequest } from '@app/core';
 import type { Principal } from '@app/users';
 import { AppendMessageDto } from './dto/message.dto.js';
 import { ConversationListQueryDto, CreateConversationDto, UpdateConversationDto } from './dto/conversation.dto.js';
@@ -36,7 +36,7 @@ export class ConversationsService {
     if (userId) conversations.andWhere('conversation.user_id = :userId', { userId });
     if (query.agentId) conversations.andWhere('conversation.agent_id = :agentId', { agentId: query.agentId });
     if (query.q) {
-      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = containsPattern(query.q);
       conversations.andWhere('lower(conversation.title) LIKE :pattern', { pattern });
     }
     return keysetPage(conversations, query);

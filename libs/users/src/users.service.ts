@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { DomainException, keysetPage, Page } from '@app/core';
+import { containsPattern, DomainException, keysetPage, Page } from '@app/core';
 import { ApiKeyCache } from './api-key-cache.js';
 import { ApiKeysService, CreatedApiKey } from './api-keys.service.js';
 import { AuditEntry, AuditService } from './audit.service.js';
@@ -72,7 +72,7 @@ export class UsersService {
     if (query.role) users.andWhere('user.role = :role', { role: query.role });
     if (query.status) users.andWhere('user.status = :status', { status: query.status });
     if (query.q) {
-      const pattern = `%${query.q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const pattern = containsPattern(query.q);
       users.andWhere('(lower(user.email) LIKE :pattern OR lower(user.name) LIKE :pattern)', { pattern });
     }
     return keysetPage(users, query);

@@ -75,3 +75,8 @@ export async function keysetPage<T extends ObjectLiteral>(
     nextCursor: hasMore && last && lastRaw ? encodeCursor({ at: lastRaw.page_cursor_at, id: last.id as string }) : null,
   };
 }
+
+/** A LIKE pattern matching `text` anywhere, lower-cased, with LIKE's own wildcards in it taken literally. */
+export function containsPattern(text: string): string {
+  return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}

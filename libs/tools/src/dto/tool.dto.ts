@@ -1,0 +1,124 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { PageOf, PageQueryDto } from '@app/core';
+import { TOOL_KINDS, type Tool, type ToolKind } from '../entities/tool.entity.js';
+
+export class ToolAnnotationsDto {
+  readOnlyHint?: boolean;
+  destructiveHint?: boolean;
+  idempotentHint?: boolean;
+  openWorldHint?: boolean;
+}
+
+/** A tool as callers see it: never its kind-specific configuration (it may hold credentials). */
+export class ToolDto {
+  @ApiProperty({ format: 'uuid' })
+  id: string;
+
+  @ApiProperty({ example: 'calculator' })
+  name: string;
+
+  @ApiProperty({ type: String, nullable: true })
+  title: string | null;
+
+  description: string;
+
+  @ApiProperty({ enum: TOOL_KINDS })
+  kind: ToolKind;
+
+  /** JSON Schema 2020-12 of the arguments. */
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  inputSchema: Record<string, unknown>;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, nullable: true })
+  outputSchema: Record<string, unknown> | null;
+
+  annotations: ToolAnnotationsDto;
+
+  enabled: boolean;
+
+  @ApiProperty({ type: 'integer' })
+  timeoutMs: number;
+
+  @ApiProperty({ type: 'integer' })
+  cacheTtlSeconds: number;
+
+  @ApiProperty({ type: 'integer' })
+  version: number;
+
+  @ApiProperty({ format: 'date-time' })
+  updatedAt: string;
+}
+
+export function toToolDto(tool: Tool): ToolDto {
+  return {
+    id: tool.id,
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    kind: tool.kind,
+    inputSchema: tool.inputSchema,
+    outputSchema: tool.outputSchema,
+    annotations: tool.annotations,
+    enabled: tool.enabled,
+    timeoutMs: tool.timeoutMs,
+    cacheTtlSeconds: tool.cacheTtlSeconds,
+    version: tool.version,
+    updatedAt: tool.updatedAt.toISOString(),
+  };
+}
+
+export class ToolListQueryDto extends PageQueryDto {
+  @ApiProperty({ enum: TOOL_KINDS, required: false })
+  @IsOptional()
+  @IsIn(TOOL_KINDS)
+  kind?: ToolKind;
+
+  @ApiProperty({ type: Boolean, required: false })
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  enabled?: boolean;
+
+  /** Case-insensitive substring of the name or description. */
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  q?: string;
+}
+
+export class ToolPageDto extends PageOf(ToolDto) {}
+
+export class InvokeToolDto {
+  /** The tool's arguments, checked against its input schema. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, default: {} })
+  @IsOptional()
+  @IsObject()
+  arguments?: Record<string, unknown>;
+
+  /** Files the call under this conversation of yours in the history. */
+  @ApiProperty({ format: 'uuid', required: false })
+  @IsOptional()
+  @IsUUID()
+  conversationId?: string;
+}
+
+export class ToolCallResultDto {
+  /** The tool's output; `{ error, code }` when isError. */
+  @ApiPropertyOptional({ nullable: true })
+  result: unknown;
+
+  /** The tool ran and failed (bad expression, upstream error…); the request itself succeeded. */
+  isError: boolean;
+
+  @ApiProperty({ type: 'integer' })
+  durationMs: number;
+
+  /** Served from the result cache. */
+  cached: boolean;
+
+  /** The id of the row in /tool-invocations. */
+  @ApiProperty({ format: 'uuid' })
+  invocationId: string;
+}

@@ -1,0 +1,48 @@
+import { Injectable } from '@nestjs/common';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { FieldError } from '@app/core';
+import type { JsonSchema, Tool } from './entities/tool.entity.js';
+
+/** "must have required property 'x'" names the parent; the pointer should name the missing property. */
+function pointerOf(error: ErrorObject): string {
+  const missing = error.keyword === 'required' ? `/${String((error.params as { missingProperty: string }).missingProperty)}` : '';
+  const extra = error.keyword === 'additionalProperties' ? `/${String((error.params as { additionalProperty: string }).additionalProperty)}` : '';
+  return `${error.instancePath}${missing}${extra}` || '/';
+}
+
+function describe(error: ErrorObject): string {
+  if (error.keyword === 'required') return 'is required';
+  if (error.keyword === 'additionalProperties') return 'is not allowed';
+  return error.message ?? 'is invalid';
+}
+
+/** JSON Schema 2020-12 validation, each tool's schemas compiled once per tool version. */
+@Injectable()
+export class SchemaValidator {
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
+  private readonly compiled = new Map<string, ValidateFunction>();
+
+  /** An error per failing value, as JSON pointers into the arguments; empty when they are valid. */
+  validateInput(tool: Tool, args: unknown): FieldError[] {
+    return this.check(`${tool.id}:${tool.version}:in`, tool.inputSchema, args);
+  }
+
+  validateOutput(tool: Tool, result: unknown): FieldError[] {
+    return tool.outputSchema ? this.check(`${tool.id}:${tool.version}:out`, tool.outputSchema, result) : [];
+  }
+
+  /** Throws ajv's message when a schema itself can't be compiled: registry writes check schemas with it. */
+  compile(schema: JsonSchema): void {
+    this.ajv.compile(schema);
+  }
+
+  private check(key: string, schema: JsonSchema, value: unknown): FieldError[] {
+    let validate = this.compiled.get(key);
+    if (!validate) {
+      validate = this.ajv.compile(schema);
+      this.compiled.set(key, validate);
+    }
+    if (validate(value)) return [];
+    return (validate.errors ?? []).map((error) => ({ pointer: pointerOf(error), message: `${pointerOf(error)} ${describe(error)}` }));
+  }
+}

@@ -1,0 +1,112 @@
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { DomainException, toolsConfig } from '@app/core';
+import { HistoryRecorder, type InvocationStatus } from '@app/history';
+import type { Principal } from '@app/users';
+import type { Tool } from './entities/tool.entity.js';
+import { SchemaValidator } from './schema-validator.js';
+import { ToolCallContext, ToolExecutionError, ToolHandlers } from './tool-handler.js';
+import { ToolRegistry } from './tool-registry.service.js';
+import { toolDisabled, toolInputInvalid, toolNotFound, toolTimedOut, toolUnavailable } from './tools.errors.js';
+
+export interface ToolCallResult {
+  /** The tool's output, or `{ error, code }` when isError. */
+  result: unknown;
+  isError: boolean;
+  durationMs: number;
+  cached: boolean;
+  invocationId: string;
+}
+
+export type ExecuteOptions = Omit<ToolCallContext, 'principal' | 'signal'> & { signal?: AbortSignal };
+
+interface Outcome {
+  status: InvocationStatus;
+  result: unknown;
+  isError: boolean;
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+const CANCELLED = new DomainException({ status: 499, code: 'CANCELLED', title: 'Cancelled', detail: 'The caller cancelled the call.' });
+
+/**
+ * The one path of a tool call, for REST, MCP and agents alike: lookup, authorize, validate, run under a timeout with
+ * an AbortSignal, check the output, record the invocation. Refusals before the run (unknown, disabled, invalid
+ * arguments) are problems and not recorded; everything that ran is recorded, whatever its outcome.
+ */
+@Injectable()
+export class ToolExecutor {
+  constructor(
+    @Inject(toolsConfig.KEY) private readonly config: ConfigType<typeof toolsConfig>,
+    private readonly registry: ToolRegistry,
+    private readonly validator: SchemaValidator,
+    private readonly handlers: ToolHandlers,
+    private readonly recorder: HistoryRecorder,
+  ) {}
+
+  async execute(principal: Principal, name: string, args: Record<string, unknown>, options: ExecuteOptions): Promise<ToolCallResult> {
+    const tool = await this.registry.find(name);
+    if (!tool || !tool.allowedRoles.includes(principal.role)) throw toolNotFound(name);
+    if (!tool.enabled) throw toolDisabled(name);
+    const errors = this.validator.validateInput(tool, args);
+    if (errors.length > 0) throw toolInputInvalid(name, errors);
+    const handler = this.handlers.get(tool.kind);
+    if (!handler) throw toolUnavailable(name, `no handler for tool kind ${tool.kind} is installed`);
+
+    const timeout = AbortSignal.timeout(tool.timeoutMs);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    const started = performance.now();
+    const outcome = await this.run(tool, () => handler.execute(tool, args, { ...options, principal, signal }), signal, timeout);
+    const durationMs = Math.round(performance.now() - started);
+    const invocationId = this.recorder.record({
+      userId: principal.userId,
+      toolName: tool.name,
+      source: options.source,
+      conversationId: options.conversationId,
+      runId: options.runId,
+      arguments: args,
+      result: outcome.result,
+      status: outcome.status,
+      errorCode: outcome.errorCode,
+      errorMessage: outcome.errorMessage,
+      durationMs,
+      cached: false,
+    });
+    if (outcome.status === 'timeout') throw toolTimedOut(name, tool.timeoutMs);
+    if (outcome.status === 'cancelled') throw CANCELLED;
+    return { result: outcome.result, isError: outcome.isError, durationMs, cached: false, invocationId };
+  }
+
+  private async run(tool: Tool, call: () => Promise<unknown>, signal: AbortSignal, timeout: AbortSignal): Promise<Outcome> {
+    let result: unknown;
+    try {
+      result = await Promise.race([call(), aborted(signal)]);
+    } catch (error) {
+      if (signal.aborted) {
+        const status = timeout.aborted ? 'timeout' : 'cancelled';
+        return { status, result: null, isError: true, errorCode: status.toUpperCase(), errorMessage: `${tool.name} ${status === 'timeout' ? 'timed out' : 'was cancelled'}` };
+      }
+      if (error instanceof ToolExecutionError) return failed(error.code, error.message);
+      if (error instanceof DomainException) throw error;
+      return failed('TOOL_FAILED', `${tool.name} failed: ${(error as Error).message}`);
+    }
+    const outputErrors = this.validator.validateOutput(tool, result);
+    if (outputErrors.length > 0) return failed('OUTPUT_INVALID', `${tool.name} returned output that breaks its schema: ${outputErrors.map((e) => e.message).join('; ')}`);
+    const bytes = Buffer.byteLength(JSON.stringify(result) ?? '');
+    if (bytes > this.config.maxResultBytes) return failed('RESULT_TOO_LARGE', `${tool.name} returned ${bytes} bytes, over the ${this.config.maxResultBytes}-byte limit`);
+    return { status: 'ok', result, isError: false };
+  }
+}
+
+function failed(code: string, message: string): Outcome {
+  return { status: 'error', result: { error: message, code }, isError: true, errorCode: code, errorMessage: message };
+}
+
+function aborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(signal.reason);
+    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
+  });
+}

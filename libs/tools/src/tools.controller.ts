@@ -1,0 +1,64 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiKeyAuth, CurrentPrincipal, RequireScopes, type Principal } from '@app/users';
+import { InvokeToolDto, ToolCallResultDto, ToolDto, ToolListQueryDto, ToolPageDto, toToolDto } from './dto/tool.dto.js';
+import { ToolExecutor } from './tool-executor.service.js';
+import { ToolRegistry } from './tool-registry.service.js';
+import { toolNotFound } from './tools.errors.js';
+
+@ApiTags('tools')
+@ApiKeyAuth()
+@Controller('tools')
+export class ToolsController {
+  constructor(
+    private readonly registry: ToolRegistry,
+    private readonly executor: ToolExecutor,
+  ) {}
+
+  @Get()
+  @RequireScopes('tools:read')
+  @ApiOperation({ summary: 'The tools you may run, newest first' })
+  @ApiOkResponse({ type: ToolPageDto })
+  async list(@CurrentPrincipal() principal: Principal, @Query() query: ToolListQueryDto): Promise<ToolPageDto> {
+    const page = await this.registry.list(principal, query);
+    return { items: page.items.map(toToolDto), nextCursor: page.nextCursor };
+  }
+
+  @Get(':name')
+  @RequireScopes('tools:read')
+  @ApiOperation({ summary: 'One tool, with its schemas' })
+  @ApiOkResponse({ type: ToolDto })
+  @ApiNotFoundResponse({ description: 'No such tool that you may run' })
+  async get(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ToolDto> {
+    const tool = await this.registry.find(name);
+    if (!tool || !tool.allowedRoles.includes(principal.role)) throw toolNotFound(name);
+    return toToolDto(tool);
+  }
+
+  /** Aborted when the client goes away before the answer; recorded in /tool-invocations whatever the outcome. */
+  @Post(':name/invoke')
+  @HttpCode(200)
+  @RequireScopes('tools:invoke')
+  @ApiOperation({ summary: 'Run a tool' })
+  @ApiOkResponse({ type: ToolCallResultDto, description: 'The tool ran; isError tells whether it failed' })
+  @ApiNotFoundResponse({ description: 'No such tool that you may run' })
+  @ApiConflictResponse({ description: 'The tool is disabled' })
+  @ApiGatewayTimeoutResponse({ description: 'The tool did not finish within its timeout' })
+  invoke(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Body() body: InvokeToolDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<ToolCallResultDto> {
+    // The response closing before it finished means the client went away.
+    const disconnect = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) disconnect.abort(new Error('client disconnected'));
+    };
+    reply.raw.once('close', onClose);
+    return this.executor
+      .execute(principal, name, body.arguments ?? {}, { source: 'rest', conversationId: body.conversationId, signal: disconnect.signal })
+      .finally(() => reply.raw.off('close', onClose));
+  }
+}

@@ -1,0 +1,87 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DataSource } from 'typeorm';
+import { HistoryRecorder } from '@app/history';
+import { BuiltinToolHandler } from '@app/tools';
+import { useTestApp } from './support/test-app.js';
+import { ADMIN_KEY, bearer, createUser } from './support/users.js';
+
+type Injected = Awaited<ReturnType<NestFastifyApplication['inject']>>;
+
+function body(response: Injected, status: number) {
+  expect({ status: response.statusCode, body: response.body }).toMatchObject({ status });
+  return response.json();
+}
+
+describe('tools: registry and the one execution path', () => {
+  const app = useTestApp({ reset: true, env: { API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0' } });
+  const invoke = (name: string, args: unknown, key = ADMIN_KEY) =>
+    app().inject({ method: 'POST', url: `/tools/${name}/invoke`, headers: bearer(key), payload: { arguments: args } });
+
+  beforeEach(async () => {
+    // resetState empties the registry; built-ins come back as they do at every boot.
+    await app().get(BuiltinToolHandler).onApplicationBootstrap();
+  });
+
+  it('lists the built-in tools with their schemas and annotations', async () => {
+    const member = await createUser(app());
+    const page = body(await app().inject({ method: 'GET', url: '/tools', headers: bearer(member.key) }), 200);
+    const calculator = page.items.find((tool: { name: string }) => tool.name === 'calculator');
+    expect(calculator).toMatchObject({ kind: 'builtin', enabled: true, annotations: { readOnlyHint: true, idempotentHint: true } });
+    expect(calculator.inputSchema).toMatchObject({ $schema: 'https://json-schema.org/draft/2020-12/schema', required: ['expression'], additionalProperties: false });
+    expect(calculator).not.toHaveProperty('config');
+    expect(body(await app().inject({ method: 'GET', url: '/tools/calculator', headers: bearer(member.key) }), 200).name).toBe('calculator');
+    body(await app().inject({ method: 'GET', url: '/tools/nope', headers: bearer(member.key) }), 404);
+  });
+
+  it('runs the calculator and records every call that ran', async () => {
+    const member = await createUser(app());
+    const ok = body(await invoke('calculator', { expression: '2 * (3 + 4)' }, member.key), 200);
+    expect(ok).toMatchObject({ result: { value: 14, text: '14' }, isError: false, cached: false });
+    const units = body(await invoke('calculator', { expression: '5 cm to inch' }, member.key), 200);
+    expect(units.result.text).toMatch(/^1\.9685\d* inch$/);
+    const failed = body(await invoke('calculator', { expression: 'import({})' }, member.key), 200);
+    expect(failed).toMatchObject({ isError: true, result: { code: 'EXPRESSION_INVALID' } });
+    expect(body(await invoke('calculator', { expression: '1/0' }, member.key), 200).isError).toBe(true);
+
+    await app().get(HistoryRecorder).flush();
+    const recorded = body(await app().inject({ method: 'GET', url: '/tool-invocations', headers: bearer(member.key) }), 200).items;
+    expect(recorded.map((row: { id: string }) => row.id)).toEqual(expect.arrayContaining([ok.invocationId, failed.invocationId]));
+    expect(recorded).toHaveLength(4);
+    expect(recorded.find((row: { id: string }) => row.id === ok.invocationId)).toMatchObject({
+      toolName: 'calculator',
+      source: 'rest',
+      status: 'ok',
+      arguments: { expression: '2 * (3 + 4)' },
+      result: { value: 14 },
+    });
+    expect(recorded.find((row: { id: string }) => row.id === failed.invocationId)).toMatchObject({ status: 'error', errorCode: 'EXPRESSION_INVALID' });
+  });
+
+  it('refuses arguments that break the schema with a pointer per error, and records nothing for them', async () => {
+    const problem = body(await invoke('calculator', { expr: 1 }), 400);
+    expect(problem.code).toBe('TOOL_INPUT_INVALID');
+    expect(problem.errors).toEqual([
+      { pointer: '/expression', message: '/expression is required' },
+      { pointer: '/expr', message: '/expr is not allowed' },
+    ]);
+    expect(body(await invoke('calculator', { expression: 42 }), 400).errors[0].pointer).toBe('/expression');
+    body(await app().inject({ method: 'POST', url: '/tools/calculator/invoke', headers: bearer(ADMIN_KEY), payload: { arguments: 'x' } }), 400);
+    await app().get(HistoryRecorder).flush();
+    const [{ count }] = await app().get(DataSource).query('SELECT count(*)::int AS count FROM tool_invocations');
+    expect(count).toBe(0);
+  });
+
+  it('answers 404 for unknown tools, 409 for disabled ones, 401/403 without the key or scope', async () => {
+    expect(body(await invoke('nope', {}), 404).code).toBe('TOOL_NOT_FOUND');
+    await app().get(DataSource).query(`UPDATE tools SET enabled = false WHERE name = 'calculator'`);
+    expect(body(await invoke('calculator', { expression: '1' }), 409).code).toBe('TOOL_DISABLED');
+    await app().get(DataSource).query(`UPDATE tools SET enabled = true WHERE name = 'calculator'`);
+    body(await app().inject({ method: 'POST', url: '/tools/calculator/invoke', payload: { arguments: { expression: '1' } } }), 401);
+    const readOnly = await createUser(app(), { scopes: ['tools:read'] });
+    expect(body(await invoke('calculator', { expression: '1' }, readOnly.key), 403).code).toBe('SCOPE_REQUIRED');
+    await app().get(DataSource).query(`UPDATE tools SET allowed_roles = '{admin}' WHERE name = 'calculator'`);
+    const member = await createUser(app());
+    expect(body(await invoke('calculator', { expression: '1' }, member.key), 404).code).toBe('TOOL_NOT_FOUND');
+    expect(body(await app().inject({ method: 'GET', url: '/tools', headers: bearer(member.key) }), 200).items).toEqual([]);
+  });
+});
