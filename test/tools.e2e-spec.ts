@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { HistoryRecorder } from '@app/history';
 import { BuiltinToolHandler } from '@app/tools';
-import { useTestApp } from './support/test-app.js';
+import { createTestApp, onPostgres, resetState, useTestApp } from './support/test-app.js';
 import { ADMIN_KEY, bearer, createUser } from './support/users.js';
 
 type Injected = Awaited<ReturnType<NestFastifyApplication['inject']>>;
@@ -72,16 +72,66 @@ describe('tools: registry and the one execution path', () => {
   });
 
   it('answers 404 for unknown tools, 409 for disabled ones, 401/403 without the key or scope', async () => {
+    const patch = async (payload: unknown) =>
+      body(await app().inject({ method: 'PATCH', url: '/tools/calculator', headers: bearer(ADMIN_KEY), payload: payload as object }), 200);
     expect(body(await invoke('nope', {}), 404).code).toBe('TOOL_NOT_FOUND');
-    await app().get(DataSource).query(`UPDATE tools SET enabled = false WHERE name = 'calculator'`);
+    expect(await patch({ enabled: false })).toMatchObject({ enabled: false, version: 2 });
     expect(body(await invoke('calculator', { expression: '1' }), 409).code).toBe('TOOL_DISABLED');
-    await app().get(DataSource).query(`UPDATE tools SET enabled = true WHERE name = 'calculator'`);
+    await patch({ enabled: true });
     body(await app().inject({ method: 'POST', url: '/tools/calculator/invoke', payload: { arguments: { expression: '1' } } }), 401);
     const readOnly = await createUser(app(), { scopes: ['tools:read'] });
     expect(body(await invoke('calculator', { expression: '1' }, readOnly.key), 403).code).toBe('SCOPE_REQUIRED');
-    await app().get(DataSource).query(`UPDATE tools SET allowed_roles = '{admin}' WHERE name = 'calculator'`);
+    await patch({ allowedRoles: ['admin'] });
     const member = await createUser(app());
     expect(body(await invoke('calculator', { expression: '1' }, member.key), 404).code).toBe('TOOL_NOT_FOUND');
     expect(body(await app().inject({ method: 'GET', url: '/tools', headers: bearer(member.key) }), 200).items).toEqual([]);
+    expect(body(await app().inject({ method: 'PATCH', url: '/tools/calculator', headers: bearer(member.key), payload: { enabled: false } }), 403).code).toBe('ROLE_REQUIRED');
+  });
+
+  it('audits registry changes and validates them', async () => {
+    const changed = body(
+      await app().inject({ method: 'PATCH', url: '/tools/calculator', headers: bearer(ADMIN_KEY), payload: { timeoutMs: 5000, description: 'Sums' } }),
+      200,
+    );
+    expect(changed).toMatchObject({ timeoutMs: 5000, description: 'Sums', version: 2 });
+    const [event] = body(await app().inject({ method: 'GET', url: '/audit?action=tool.updated', headers: bearer(ADMIN_KEY) }), 200).items;
+    expect(event).toMatchObject({ targetType: 'tool', targetId: changed.id, details: { name: 'calculator', changes: { timeoutMs: { from: 30000, to: 5000 } } } });
+    const invalid = body(
+      await app().inject({ method: 'PATCH', url: '/tools/calculator', headers: bearer(ADMIN_KEY), payload: { timeoutMs: 5, allowedRoles: [], kind: 'http' } }),
+      400,
+    );
+    expect(invalid.errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual(['/allowedRoles', '/kind', '/timeoutMs']);
+    body(await app().inject({ method: 'PATCH', url: '/tools/nope', headers: bearer(ADMIN_KEY), payload: { enabled: false } }), 404);
+  });
+
+  it('pages the registry by name', async () => {
+    const page = body(await app().inject({ method: 'GET', url: '/tools?limit=1', headers: bearer(ADMIN_KEY) }), 200);
+    expect(page.items.map((tool: { name: string }) => tool.name)).toEqual(['calculator']);
+    expect(body(await app().inject({ method: 'GET', url: '/tools?q=ARITHMETIC', headers: bearer(ADMIN_KEY) }), 200).items).toHaveLength(1);
+    expect(body(await app().inject({ method: 'GET', url: '/tools?kind=http', headers: bearer(ADMIN_KEY) }), 200).items).toEqual([]);
+    expect(body(await app().inject({ method: 'GET', url: '/tools?cursor=%21%21', headers: bearer(ADMIN_KEY) }), 400).code).toBe('INVALID_CURSOR');
+  });
+});
+
+// Instances share the registry through Postgres and the version key in Redis: the embedded mode is one instance.
+(onPostgres ? describe : describe.skip)('tools on two instances', () => {
+  it('sees a registry change made on one instance on the very next call to the other', async () => {
+    const env = { API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0' };
+    const [first, second] = await Promise.all([createTestApp({ env }), createTestApp({ env })]);
+    try {
+      await resetState(first);
+      await first.get(BuiltinToolHandler).onApplicationBootstrap();
+      const run = (app: NestFastifyApplication) =>
+        app.inject({ method: 'POST', url: '/tools/calculator/invoke', headers: bearer(ADMIN_KEY), payload: { arguments: { expression: '1+1' } } });
+      // Both have the registry loaded before the change.
+      expect((await run(first)).statusCode).toBe(200);
+      expect((await run(second)).statusCode).toBe(200);
+      await first.inject({ method: 'PATCH', url: '/tools/calculator', headers: bearer(ADMIN_KEY), payload: { enabled: false } });
+      expect((await run(second)).statusCode).toBe(409);
+      await second.inject({ method: 'PATCH', url: '/tools/calculator', headers: bearer(ADMIN_KEY), payload: { enabled: true } });
+      expect((await run(first)).statusCode).toBe(200);
+    } finally {
+      await Promise.all([first.close(), second.close()]);
+    }
   });
 });

@@ -1,31 +1,104 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { containsPattern, keysetPage, Page } from '@app/core';
+import { containsPattern, Page, PageRequest, DEFAULT_PAGE_SIZE, RedisService } from '@app/core';
 import type { Principal } from '@app/users';
 import { ToolListQueryDto } from './dto/tool.dto.js';
 import { Tool } from './entities/tool.entity.js';
+import { invalidCursor } from './tools.errors.js';
 
-/** The registry, read straight from the database: every instance sees a change on its next lookup. */
+interface Snapshot {
+  version: string;
+  /** By name, in name order. */
+  tools: Map<string, Tool>;
+}
+
+/**
+ * The registry, held in memory per instance and reloaded whenever the registry version changes. The version lives in
+ * Redis (INCR after every committed change), and each lookup reads it, so a change made on one instance is seen by
+ * every instance on its next call. Without Redis the version is this process's own; with Redis unreachable lookups
+ * read the database, never a snapshot that might be stale.
+ */
 @Injectable()
 export class ToolRegistry {
-  constructor(private readonly dataSource: DataSource) {}
+  private readonly logger = new Logger(ToolRegistry.name);
+  private snapshot?: Snapshot;
+  private loading?: Promise<Snapshot>;
+  private localVersion = 0;
 
-  find(name: string): Promise<Tool | null> {
-    return this.dataSource.getRepository(Tool).findOneBy({ name });
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly redis: RedisService,
+  ) {}
+
+  async find(name: string): Promise<Tool | null> {
+    return (await this.current()).tools.get(name) ?? null;
   }
 
-  /** Newest first; only tools the caller's role may run. */
-  list(principal: Principal, query: ToolListQueryDto): Promise<Page<Tool>> {
-    const tools = this.dataSource
-      .getRepository(Tool)
-      .createQueryBuilder('tool')
-      .where(':role = ANY(tool.allowed_roles)', { role: principal.role });
-    if (query.kind) tools.andWhere('tool.kind = :kind', { kind: query.kind });
-    if (query.enabled !== undefined) tools.andWhere('tool.enabled = :enabled', { enabled: query.enabled });
-    if (query.q) {
-      const pattern = containsPattern(query.q);
-      tools.andWhere('(lower(tool.name) LIKE :pattern OR lower(tool.description) LIKE :pattern)', { pattern });
+  /** In name order; only tools the caller's role may run. The cursor is the last name of the previous page. */
+  async list(principal: Principal, query: ToolListQueryDto & PageRequest): Promise<Page<Tool>> {
+    const after = query.cursor === undefined ? undefined : decodeName(query.cursor);
+    const pattern = query.q?.toLowerCase();
+    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+    const items: Tool[] = [];
+    for (const tool of (await this.current()).tools.values()) {
+      if (after !== undefined && tool.name <= after) continue;
+      if (!tool.allowedRoles.includes(principal.role)) continue;
+      if (query.kind && tool.kind !== query.kind) continue;
+      if (query.enabled !== undefined && tool.enabled !== query.enabled) continue;
+      if (pattern && !tool.name.toLowerCase().includes(pattern) && !tool.description.toLowerCase().includes(pattern)) continue;
+      items.push(tool);
+      if (items.length > limit) break;
     }
-    return keysetPage(tools, query);
+    const hasMore = items.length > limit;
+    const page = items.slice(0, limit);
+    return { items: page, nextCursor: hasMore ? encodeName(page.at(-1)!.name) : null };
   }
+
+  /** Call after every committed registry change: every instance reloads on its next lookup. */
+  async changed(): Promise<void> {
+    this.localVersion++;
+    if (!this.redis.configured) return;
+    await this.redis.run((client) => client.incr(this.versionKey())).catch((error: Error) => {
+      // Instances that can't reach Redis read the database anyway; those that can will see the next bump.
+      this.logger.warn(`registry version not bumped: ${error.message}`);
+    });
+  }
+
+  private async current(): Promise<Snapshot> {
+    const version = await this.version();
+    if (version === undefined) return this.load('uncached');
+    if (this.snapshot?.version === version) return this.snapshot;
+    this.loading ??= this.load(version).finally(() => (this.loading = undefined));
+    const loaded = await this.loading;
+    this.snapshot = loaded;
+    return loaded;
+  }
+
+  private async version(): Promise<string | undefined> {
+    if (!this.redis.configured) return `local:${this.localVersion}`;
+    try {
+      return `redis:${(await this.redis.run((client) => client.get(this.versionKey()))) ?? '0'}:${this.localVersion}`;
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async load(version: string): Promise<Snapshot> {
+    const tools = await this.dataSource.getRepository(Tool).find({ order: { name: 'ASC' } });
+    return { version, tools: new Map(tools.map((tool) => [tool.name, tool])) };
+  }
+
+  private versionKey(): string {
+    return this.redis.key('tools:registry-version');
+  }
+}
+
+function encodeName(name: string): string {
+  return Buffer.from(name).toString('base64url');
+}
+
+function decodeName(cursor: string): string {
+  const name = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!/^[a-zA-Z0-9_.-]{1,64}$/.test(name)) throw invalidCursor();
+  return name;
 }

@@ -1,8 +1,9 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiKeyAuth, CurrentPrincipal, RequireScopes, type Principal } from '@app/users';
-import { InvokeToolDto, ToolCallResultDto, ToolDto, ToolListQueryDto, ToolPageDto, toToolDto } from './dto/tool.dto.js';
+import { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes, Roles, type Actor, type Principal } from '@app/users';
+import { InvokeToolDto, ToolCallResultDto, ToolDto, ToolListQueryDto, ToolPageDto, toToolDto, UpdateToolDto } from './dto/tool.dto.js';
+import { ToolAdminService } from './tool-admin.service.js';
 import { ToolExecutor } from './tool-executor.service.js';
 import { ToolRegistry } from './tool-registry.service.js';
 import { toolNotFound } from './tools.errors.js';
@@ -14,11 +15,12 @@ export class ToolsController {
   constructor(
     private readonly registry: ToolRegistry,
     private readonly executor: ToolExecutor,
+    private readonly admin: ToolAdminService,
   ) {}
 
   @Get()
   @RequireScopes('tools:read')
-  @ApiOperation({ summary: 'The tools you may run, newest first' })
+  @ApiOperation({ summary: 'The tools you may run, by name' })
   @ApiOkResponse({ type: ToolPageDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ToolListQueryDto): Promise<ToolPageDto> {
     const page = await this.registry.list(principal, query);
@@ -34,6 +36,16 @@ export class ToolsController {
     const tool = await this.registry.find(name);
     if (!tool || !tool.allowedRoles.includes(principal.role)) throw toolNotFound(name);
     return toToolDto(tool);
+  }
+
+  @Patch(':name')
+  @Roles('admin')
+  @RequireScopes('tools:write')
+  @ApiOperation({ summary: 'Change a tool: enable or disable it, its timeout, cache TTL, roles, title or description (admin)' })
+  @ApiOkResponse({ type: ToolDto })
+  @ApiNotFoundResponse({ description: 'No such tool' })
+  async update(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: UpdateToolDto): Promise<ToolDto> {
+    return toToolDto(await this.admin.update(actor, name, body));
   }
 
   /** Aborted when the client goes away before the answer; recorded in /tool-invocations whatever the outcome. */

@@ -3,6 +3,7 @@ import { HistoryModule } from '@app/history';
 import { UsersModule } from '@app/users';
 import { BuiltinToolHandler } from './builtin/builtin-tool.handler.js';
 import { SchemaValidator } from './schema-validator.js';
+import { ToolAdminService } from './tool-admin.service.js';
 import { ToolExecutor } from './tool-executor.service.js';
 import { ToolHandlers } from './tool-handler.js';
 import { ToolRegistry } from './tool-registry.service.js';
@@ -12,7 +13,7 @@ import { ToolsController } from './tools.controller.js';
 @Module({
   imports: [UsersModule, HistoryModule],
   controllers: [ToolsController],
-  providers: [ToolHandlers, ToolRegistry, SchemaValidator, ToolExecutor, BuiltinToolHandler],
+  providers: [ToolHandlers, ToolRegistry, SchemaValidator, ToolExecutor, ToolAdminService, BuiltinToolHandler],
   exports: [ToolExecutor, ToolRegistry, ToolHandlers],
 })
 export class ToolsModule {}

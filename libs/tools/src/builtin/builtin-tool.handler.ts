@@ -2,6 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { Tool } from '../entities/tool.entity.js';
 import { ToolCallContext, ToolHandlers, ToolKindHandler } from '../tool-handler.js';
+import { ToolRegistry } from '../tool-registry.service.js';
 import type { BuiltinTool } from './builtin-tool.js';
 import { calculator } from './calculator.js';
 
@@ -20,6 +21,7 @@ export class BuiltinToolHandler implements ToolKindHandler, OnApplicationBootstr
   constructor(
     handlers: ToolHandlers,
     private readonly dataSource: DataSource,
+    private readonly registry: ToolRegistry,
   ) {
     handlers.register(this);
   }
@@ -46,6 +48,7 @@ export class BuiltinToolHandler implements ToolKindHandler, OnApplicationBootstr
         ],
       );
     }
+    await this.registry.changed();
   }
 
   isBuiltin(name: string): boolean {

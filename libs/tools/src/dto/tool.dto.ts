@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsObject, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { USER_ROLES, type UserRole } from '@app/users';
 import { PageOf, PageQueryDto } from '@app/core';
 import { TOOL_KINDS, type Tool, type ToolKind } from '../entities/tool.entity.js';
 
@@ -121,4 +122,45 @@ export class ToolCallResultDto {
   /** The id of the row in /tool-invocations. */
   @ApiProperty({ format: 'uuid' })
   invocationId: string;
+}
+
+export class UpdateToolDto {
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  title?: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  description?: string;
+
+  /** A disabled tool answers 409 and is hidden from MCP clients. */
+  @IsOptional()
+  @IsBoolean()
+  enabled?: boolean;
+
+  @ApiProperty({ type: 'integer', minimum: 100, maximum: 600_000, required: false })
+  @IsOptional()
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  timeoutMs?: number;
+
+  /** Seconds a result of a read-only or idempotent tool is reused; 0 turns caching off. */
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 86_400, required: false })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  cacheTtlSeconds?: number;
+
+  /** Roles that may see and run the tool. */
+  @ApiProperty({ enum: USER_ROLES, isArray: true, required: false })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayUnique()
+  @IsIn(USER_ROLES, { each: true })
+  allowedRoles?: UserRole[];
 }
