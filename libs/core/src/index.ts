@@ -17,7 +17,7 @@ export { Produces } from './http/produces.decorator.js';
 export { IS_PUBLIC, Public, SKIP_RATE_LIMIT, SkipRateLimit } from './http/route-access.decorators.js';
 export { ParseUuidPipe } from './http/parse-uuid.pipe.js';
 export { PageQueryDto, TimeRangePageQueryDto } from './pagination/page-query.dto.js';
-export { containsPattern, DEFAULT_PAGE_SIZE, keysetPage, type Page, type PageRequest } from './pagination/keyset-page.js';
+export { containsPattern, DEFAULT_PAGE_SIZE, invalidCursor, keysetPage, type Page, type PageRequest } from './pagination/keyset-page.js';
 export { PageOf } from './pagination/page.dto.js';
 export { registerContentNegotiation } from './http/content-negotiation.hooks.js';
 export { registerSecurityHeaders } from './http/security-headers.js';

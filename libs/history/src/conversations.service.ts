@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
-import { containsPattern, DEFAULT_PAGE_SIZE, keysetPage, Page, PageRequest } from '@app/core';
+import { containsPattern, DEFAULT_PAGE_SIZE, invalidCursor, keysetPage, Page, PageRequest } from '@app/core';
 import type { Principal } from '@app/users';
 import { AppendMessageDto } from './dto/message.dto.js';
 import { ConversationListQueryDto, CreateConversationDto, UpdateConversationDto } from './dto/conversation.dto.js';
 import { Conversation } from './entities/conversation.entity.js';
 import { Message } from './entities/message.entity.js';
-import { conversationNotFound, invalidCursor, userFilterForbidden } from './history.errors.js';
+import { conversationNotFound, userFilterForbidden } from './history.errors.js';
 import { SessionContextService } from './session-context.service.js';
 
 /** A member sees their own history; an admin anyone's. Another user's conversation answers 404, as a missing one. */

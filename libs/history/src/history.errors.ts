@@ -7,12 +7,3 @@ export function conversationNotFound(id: string): DomainException {
 export function userFilterForbidden(): DomainException {
   return new DomainException({ status: 403, code: 'ROLE_REQUIRED', title: 'Forbidden', detail: "Only admins may list another user's history." });
 }
-
-export function invalidCursor(): DomainException {
-  return new DomainException({
-    status: 400,
-    code: 'INVALID_CURSOR',
-    title: 'Invalid cursor',
-    detail: 'cursor is not one this API returned; pass the nextCursor of the previous page, or omit it for the first page.',
-  });
-}

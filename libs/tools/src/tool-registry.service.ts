@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { containsPattern, Page, PageRequest, DEFAULT_PAGE_SIZE, RedisService } from '@app/core';
+import { DEFAULT_PAGE_SIZE, invalidCursor, Page, PageRequest, RedisService } from '@app/core';
 import type { Principal } from '@app/users';
 import { ToolListQueryDto } from './dto/tool.dto.js';
 import { Tool } from './entities/tool.entity.js';
-import { invalidCursor } from './tools.errors.js';
 
 interface Snapshot {
   version: string;

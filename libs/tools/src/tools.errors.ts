@@ -25,12 +25,3 @@ export function toolTimedOut(name: string, timeoutMs: number): DomainException {
 export function toolUnavailable(name: string, detail: string): DomainException {
   return new DomainException({ status: 502, code: 'TOOL_UNAVAILABLE', title: 'Tool unavailable', detail: `${name}: ${detail}` });
 }
-
-export function invalidCursor(): DomainException {
-  return new DomainException({
-    status: 400,
-    code: 'INVALID_CURSOR',
-    title: 'Invalid cursor',
-    detail: 'cursor is not one this API returned; pass the nextCursor of the previous page, or omit it for the first page.',
-  });
-}

@@ -23,6 +23,16 @@ interface CursorPosition {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
+/** 400 for a cursor this API did not hand out: every list endpoint answers the same. */
+export function invalidCursor(): DomainException {
+  return new DomainException({
+    status: 400,
+    code: 'INVALID_CURSOR',
+    title: 'Invalid cursor',
+    detail: 'cursor is not one this API returned; pass the nextCursor of the previous page, or omit it for the first page.',
+  });
+}
+
 function encodeCursor(position: CursorPosition): string {
   return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
 }
@@ -34,12 +44,7 @@ function decodeCursor(cursor: string): CursorPosition {
   } catch {
     // falls through to the problem below
   }
-  throw new DomainException({
-    status: 400,
-    code: 'INVALID_CURSOR',
-    title: 'Invalid cursor',
-    detail: 'cursor is not one this API returned; pass the nextCursor of the previous page, or omit it for the first page.',
-  });
+  throw invalidCursor();
 }
 
 /**
