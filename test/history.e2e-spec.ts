@@ -2,7 +2,8 @@ import { jest } from '@jest/globals';
 import { CACHE_MANAGER, type Cache } from '@nestjs/cache-manager';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { ConversationsService, HistoryRecorder, SessionContextService } from '@app/history';
+import { ConversationExportService, ConversationsService, HistoryRecorder, SessionContextService } from '@app/history';
+import { ApiKeyAuthenticator } from '@app/users';
 import { RedisService } from '@app/core';
 import { onPostgres, useTestApp } from './support/test-app.js';
 import { ADMIN_KEY, bearer, createUser, TestUser } from './support/users.js';
@@ -15,6 +16,7 @@ function expectStatus(response: Injected, status: number) {
 }
 
 describe('history', () => {
+  const principalOf = (user: TestUser) => app().get(ApiKeyAuthenticator).authenticate(user.key);
   const app = useTestApp({ reset: true, env: { API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0' } });
   const call = (method: string, url: string, key: string, payload?: unknown) =>
     app().inject({ method: method as 'GET', url, headers: bearer(key), payload: payload as object });
@@ -173,6 +175,24 @@ describe('history', () => {
       expect(lines[2].message).toMatchObject({ sequence: 2, role: 'assistant', content: 'two' });
       const empty = await startConversation(ada, 'Empty');
       expect((await call('GET', `/conversations/${empty.id}/export`, ada.key)).json().messages).toEqual([]);
+    });
+
+    it('renders a conversation as markdown for people and MCP resources', async () => {
+      const chat = await startConversation(ada, 'Trip plan');
+      await say(ada, chat.id, 'How far is it?');
+      await app().inject({
+        method: 'POST',
+        url: `/conversations/${chat.id}/messages`,
+        headers: bearer(ada.key),
+        payload: { role: 'assistant', content: 'Let me compute.', toolCalls: [{ id: 'call-1', name: 'calculator', args: { expression: '5 km to mile' } }] },
+      });
+      await app().inject({ method: 'POST', url: `/conversations/${chat.id}/messages`, headers: bearer(ada.key), payload: { role: 'tool', content: '3.1 mile', toolCallId: 'call-1' } });
+      const markdown = await app().get(ConversationExportService).renderMarkdown((await principalOf(ada)), chat.id);
+      expect(markdown).toMatch(/^# Trip plan\n/);
+      expect(markdown).toMatch(/## user · \S+\n\nHow far is it\?/);
+      expect(markdown).toContain('- calls `calculator` (call-1): `{"expression":"5 km to mile"}`');
+      expect(markdown).toMatch(/## tool \(call-1\) · \S+\n\n3\.1 mile/);
+      await expect(app().get(ConversationExportService).renderMarkdown(await principalOf(bob), chat.id)).rejects.toMatchObject({ code: 'CONVERSATION_NOT_FOUND' });
     });
 
     it('streams a 10,000-message conversation page by page as the client reads it', async () => {
