@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ParseUuidPipe, Produces } from '@app/core';
+import { mapPage, ParseUuidPipe, Produces } from '@app/core';
 import { ApiKeyAuth, CurrentPrincipal, RequireScopes, type Principal } from '@app/users';
 import { ConversationExportService, EXPORT_CONTENT_TYPES } from './conversation-export.service.js';
 import { ConversationsService } from './conversations.service.js';
@@ -38,8 +38,7 @@ export class ConversationsController {
   @ApiOperation({ summary: 'List conversations, newest first (your own; admins may filter by userId)' })
   @ApiOkResponse({ type: ConversationPageDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ConversationListQueryDto): Promise<ConversationPageDto> {
-    const page = await this.conversations.list(principal, query);
-    return { items: page.items.map(toConversationDto), nextCursor: page.nextCursor };
+    return mapPage(await this.conversations.list(principal, query), toConversationDto);
   }
 
   @Get(':id')
@@ -84,8 +83,7 @@ export class ConversationsController {
     @Param('id', ParseUuidPipe) id: string,
     @Query() query: MessageListQueryDto,
   ): Promise<MessagePageDto> {
-    const page = await this.conversations.messages(principal, id, query);
-    return { items: page.items.map(toMessageDto), nextCursor: page.nextCursor };
+    return mapPage(await this.conversations.messages(principal, id, query), toMessageDto);
   }
 
   @Post(':id/messages')

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource, InsertQueryBuilder } from 'typeorm';
-import { historyConfig, ReadinessChecks } from '@app/core';
+import { historyConfig, LogThrottle, ReadinessChecks } from '@app/core';
 import { InvocationSource, InvocationStatus, ToolInvocation } from './entities/tool-invocation.entity.js';
 import { redactSecrets, truncateResult } from './redaction.js';
 
@@ -40,7 +40,7 @@ export class HistoryRecorder implements OnApplicationBootstrap, BeforeApplicatio
   private timer?: NodeJS.Timeout;
   private lastError?: string;
   private dropped = 0;
-  private lastWarningAt = 0;
+  private readonly warnings = new LogThrottle(10_000);
   private lastStamp = 0;
 
   constructor(
@@ -133,8 +133,6 @@ export class HistoryRecorder implements OnApplicationBootstrap, BeforeApplicatio
   }
 
   private warn(message: string): void {
-    if (Date.now() - this.lastWarningAt < 10_000) return;
-    this.lastWarningAt = Date.now();
-    this.logger.error(message);
+    if (this.warnings.allow()) this.logger.error(message);
   }
 }

@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { mapPage } from '@app/core';
 import { ApiKeyAuth, CurrentPrincipal, RequireScopes, type Principal } from '@app/users';
 import { ToolInvocationPageDto, ToolInvocationQueryDto, toToolInvocationDto } from './dto/tool-invocation.dto.js';
 import { ToolInvocationsService } from './tool-invocations.service.js';
@@ -15,7 +16,6 @@ export class ToolInvocationsController {
   @ApiOperation({ summary: 'Tool invocations, newest first, by tool, status, source, conversation and time' })
   @ApiOkResponse({ type: ToolInvocationPageDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ToolInvocationQueryDto): Promise<ToolInvocationPageDto> {
-    const page = await this.invocations.list(principal, query);
-    return { items: page.items.map(toToolInvocationDto), nextCursor: page.nextCursor };
+    return mapPage(await this.invocations.list(principal, query), toToolInvocationDto);
   }
 }

@@ -8,7 +8,7 @@ import type { Tool } from './entities/tool.entity.js';
 import { SchemaValidator } from './schema-validator.js';
 import { ToolCallContext, ToolExecutionError, ToolHandlers } from './tool-handler.js';
 import { ToolRegistry } from './tool-registry.service.js';
-import { toolDisabled, toolInputInvalid, toolNotFound, toolTimedOut, toolUnavailable } from './tools.errors.js';
+import { toolDisabled, toolInputInvalid, toolTimedOut, toolUnavailable } from './tools.errors.js';
 
 export interface ToolCallResult {
   /** The tool's output, or `{ error, code }` when isError. */
@@ -47,8 +47,7 @@ export class ToolExecutor {
   ) {}
 
   async execute(principal: Principal, name: string, args: Record<string, unknown>, options: ExecuteOptions): Promise<ToolCallResult> {
-    const tool = await this.registry.find(name);
-    if (!tool || !tool.allowedRoles.includes(principal.role)) throw toolNotFound(name);
+    const tool = await this.registry.findRunnable(principal, name);
     if (!tool.enabled) throw toolDisabled(name);
     const errors = this.validator.validateInput(tool, args);
     if (errors.length > 0) throw toolInputInvalid(name, errors);

@@ -4,6 +4,7 @@ import { DEFAULT_PAGE_SIZE, invalidCursor, Page, PageRequest, RedisService } fro
 import type { Principal } from '@app/users';
 import { ToolListQueryDto } from './dto/tool.dto.js';
 import { Tool } from './entities/tool.entity.js';
+import { toolNotFound } from './tools.errors.js';
 
 interface Snapshot {
   version: string;
@@ -29,8 +30,11 @@ export class ToolRegistry {
     private readonly redis: RedisService,
   ) {}
 
-  async find(name: string): Promise<Tool | null> {
-    return (await this.current()).tools.get(name) ?? null;
+  /** A tool the caller's role may run, enabled or not; any other name is TOOL_NOT_FOUND, so hidden tools don't leak. */
+  async findRunnable(principal: Principal, name: string): Promise<Tool> {
+    const tool = (await this.current()).tools.get(name);
+    if (!tool || !mayRun(principal, tool)) throw toolNotFound(name);
+    return tool;
   }
 
   /** In name order; only tools the caller's role may run. The cursor is the last name of the previous page. */
@@ -41,7 +45,7 @@ export class ToolRegistry {
     const items: Tool[] = [];
     for (const tool of (await this.current()).tools.values()) {
       if (after !== undefined && tool.name <= after) continue;
-      if (!tool.allowedRoles.includes(principal.role)) continue;
+      if (!mayRun(principal, tool)) continue;
       if (query.kind && tool.kind !== query.kind) continue;
       if (query.enabled !== undefined && tool.enabled !== query.enabled) continue;
       if (pattern && !tool.name.toLowerCase().includes(pattern) && !tool.description.toLowerCase().includes(pattern)) continue;
@@ -90,6 +94,10 @@ export class ToolRegistry {
   private versionKey(): string {
     return this.redis.key('tools:registry-version');
   }
+}
+
+function mayRun(principal: Principal, tool: Tool): boolean {
+  return tool.allowedRoles.includes(principal.role);
 }
 
 function encodeName(name: string): string {

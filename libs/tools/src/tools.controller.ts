@@ -1,12 +1,12 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
+import { mapPage } from '@app/core';
 import { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes, Roles, type Actor, type Principal } from '@app/users';
 import { InvokeToolDto, ToolCallResultDto, ToolDto, ToolListQueryDto, ToolPageDto, toToolDto, UpdateToolDto } from './dto/tool.dto.js';
 import { ToolAdminService } from './tool-admin.service.js';
 import { ToolExecutor } from './tool-executor.service.js';
 import { ToolRegistry } from './tool-registry.service.js';
-import { toolNotFound } from './tools.errors.js';
 
 @ApiTags('tools')
 @ApiKeyAuth()
@@ -23,8 +23,7 @@ export class ToolsController {
   @ApiOperation({ summary: 'The tools you may run, by name' })
   @ApiOkResponse({ type: ToolPageDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ToolListQueryDto): Promise<ToolPageDto> {
-    const page = await this.registry.list(principal, query);
-    return { items: page.items.map(toToolDto), nextCursor: page.nextCursor };
+    return mapPage(await this.registry.list(principal, query), toToolDto);
   }
 
   @Get(':name')
@@ -33,9 +32,7 @@ export class ToolsController {
   @ApiOkResponse({ type: ToolDto })
   @ApiNotFoundResponse({ description: 'No such tool that you may run' })
   async get(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ToolDto> {
-    const tool = await this.registry.find(name);
-    if (!tool || !tool.allowedRoles.includes(principal.role)) throw toolNotFound(name);
-    return toToolDto(tool);
+    return toToolDto(await this.registry.findRunnable(principal, name));
   }
 
   @Patch(':name')

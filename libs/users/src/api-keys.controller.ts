@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ParseUuidPipe } from '@app/core';
+import { mapPage, ParseUuidPipe } from '@app/core';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes } from './auth.decorators.js';
 import { ApiKeyListQueryDto, ApiKeyPageDto, CreateApiKeyDto, CreatedApiKeyDto, toApiKeyDto } from './dto/api-key.dto.js';
@@ -33,8 +33,7 @@ export class ApiKeysController {
     @Param('userId', ParseUuidPipe) userId: string,
     @Query() query: ApiKeyListQueryDto,
   ): Promise<ApiKeyPageDto> {
-    const page = await this.apiKeys.list(principal, userId, query);
-    return { items: page.items.map((key) => toApiKeyDto(key)), nextCursor: page.nextCursor };
+    return mapPage(await this.apiKeys.list(principal, userId, query), toApiKeyDto);
   }
 
   @Delete(':keyId')
@@ -73,8 +72,7 @@ export class MyApiKeysController {
   @ApiOperation({ summary: 'List your API keys, newest first (never their secrets)' })
   @ApiOkResponse({ type: ApiKeyPageDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ApiKeyListQueryDto): Promise<ApiKeyPageDto> {
-    const page = await this.apiKeys.list(principal, principal.userId, query);
-    return { items: page.items.map((key) => toApiKeyDto(key)), nextCursor: page.nextCursor };
+    return mapPage(await this.apiKeys.list(principal, principal.userId, query), toApiKeyDto);
   }
 
   @Delete(':keyId')

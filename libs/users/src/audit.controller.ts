@@ -1,5 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { mapPage } from '@app/core';
 import { ApiKeyAuth, RequireScopes, Roles } from './auth.decorators.js';
 import { AuditService } from './audit.service.js';
 import { AuditEventPageDto, AuditQueryDto, toAuditEventDto } from './dto/audit-event.dto.js';
@@ -16,7 +17,6 @@ export class AuditController {
   @ApiOperation({ summary: 'The audit trail, newest first, filtered by actor, action, target and time (admin)' })
   @ApiOkResponse({ type: AuditEventPageDto })
   async list(@Query() query: AuditQueryDto): Promise<AuditEventPageDto> {
-    const page = await this.audit.list(query);
-    return { items: page.items.map(toAuditEventDto), nextCursor: page.nextCursor };
+    return mapPage(await this.audit.list(query), toAuditEventDto);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { ParseUuidPipe } from '@app/core';
+import { mapPage, ParseUuidPipe } from '@app/core';
 import { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes, Roles } from './auth.decorators.js';
 import { CreateUserDto, toUserDto, UpdateUserDto, UserDto, UserListQueryDto, UserPageDto } from './dto/user.dto.js';
 import type { Actor, Principal } from './principal.js';
@@ -36,8 +36,7 @@ export class UsersController {
   @ApiOperation({ summary: 'List users, newest first (admin)' })
   @ApiOkResponse({ type: UserPageDto })
   async list(@Query() query: UserListQueryDto): Promise<UserPageDto> {
-    const page = await this.users.list(query);
-    return { items: page.items.map(toUserDto), nextCursor: page.nextCursor };
+    return mapPage(await this.users.list(query), toUserDto);
   }
 
   @Get(':id')

@@ -85,3 +85,8 @@ export async function keysetPage<T extends ObjectLiteral>(
 export function containsPattern(text: string): string {
   return `%${text.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
+
+/** The same page with each item turned into its response DTO. */
+export function mapPage<T, U>(page: Page<T>, toDto: (item: T) => U): Page<U> {
+  return { items: page.items.map((item) => toDto(item)), nextCursor: page.nextCursor };
+}

@@ -1,12 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
+import { LogThrottle } from '../logging/log-throttle.js';
 import { RedisService } from './redis.service.js';
 
 export type LockResult<T> = { ran: true; value: T } | { ran: false };
 
 /** Deletes the lock only while it still holds our token: after a TTL expiry it may belong to another instance. */
 const RELEASE_SCRIPT = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
-const WARNING_INTERVAL_MS = 60_000;
 
 /**
  * Named mutual exclusion for singleton jobs: across every instance through Redis (SET NX PX, released by token), or
@@ -17,7 +17,7 @@ const WARNING_INTERVAL_MS = 60_000;
 export class LockService {
   private readonly logger = new Logger(LockService.name);
   private readonly held = new Set<string>();
-  private lastWarningAt = 0;
+  private readonly warnings = new LogThrottle(60_000);
 
   constructor(private readonly redis: RedisService) {}
 
@@ -64,9 +64,6 @@ export class LockService {
   }
 
   private warnThrottled(message: string): void {
-    const now = Date.now();
-    if (now - this.lastWarningAt < WARNING_INTERVAL_MS) return;
-    this.lastWarningAt = now;
-    this.logger.warn(message);
+    if (this.warnings.allow()) this.logger.warn(message);
   }
 }

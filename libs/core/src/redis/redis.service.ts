@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/commo
 import type { ConfigType } from '@nestjs/config';
 import { createClient } from 'redis';
 import { redisConfig } from '../config/configuration.js';
+import { LogThrottle } from '../logging/log-throttle.js';
 
 export type RedisClient = ReturnType<typeof createClient>;
 
@@ -14,7 +15,7 @@ export type RedisClient = ReturnType<typeof createClient>;
 export class RedisService implements OnApplicationShutdown {
   private readonly logger = new Logger(RedisService.name);
   private readonly connections: RedisClient[] = [];
-  private lastErrorLoggedAt = 0;
+  private readonly warnings = new LogThrottle(10_000);
   /** The shared connection for commands: locks, counters, publishing. */
   readonly client?: RedisClient;
 
@@ -86,9 +87,6 @@ export class RedisService implements OnApplicationShutdown {
   }
 
   private logThrottled(error: Error): void {
-    const now = Date.now();
-    if (now - this.lastErrorLoggedAt < 10_000) return;
-    this.lastErrorLoggedAt = now;
-    this.logger.warn(`Redis unavailable: ${error.message || error.name}`);
+    if (this.warnings.allow()) this.logger.warn(`Redis unavailable: ${error.message || error.name}`);
   }
 }

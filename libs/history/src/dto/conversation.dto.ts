@@ -1,10 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsIn, IsObject, IsOptional, IsString, IsUUID, Length, MaxLength } from 'class-validator';
-import { PageOf, PageQueryDto } from '@app/core';
+import { PageOf, PageQueryDto, Trim } from '@app/core';
 import type { Conversation } from '../entities/conversation.entity.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class ConversationDto {
   @ApiProperty({ format: 'uuid' })
@@ -52,7 +49,7 @@ export function toConversationDto(conversation: Conversation): ConversationDto {
 }
 
 export class CreateConversationDto {
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   title: string;
@@ -71,7 +68,7 @@ export class CreateConversationDto {
 }
 
 export class UpdateConversationDto {
-  @Transform(trim)
+  @Trim()
   @IsOptional()
   @IsString()
   @Length(1, 200)

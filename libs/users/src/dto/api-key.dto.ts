@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayUnique, IsArray, IsDateString, IsIn, IsOptional, IsString, Length } from 'class-validator';
-import { PageOf, PageQueryDto } from '@app/core';
+import { PageOf, PageQueryDto, Trim } from '@app/core';
 import type { ApiKey } from '../entities/api-key.entity.js';
 import { API_KEY_SCOPES } from '../principal.js';
 
@@ -67,7 +66,7 @@ export function toApiKeyDto(key: ApiKey, now = new Date()): ApiKeyDto {
 }
 
 export class CreateApiKeyDto {
-  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @Trim()
   @IsString()
   @Length(1, 100)
   name: string;

@@ -1,11 +1,8 @@
 import { ApiProperty, OmitType, PartialType } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, Length, MaxLength } from 'class-validator';
-import { PageOf, PageQueryDto } from '@app/core';
+import { PageOf, PageQueryDto, Trim } from '@app/core';
 import { USER_ROLES, USER_STATUSES, type User, type UserRole, type UserStatus } from '../entities/user.entity.js';
 import type { UserProfile } from '../principal.js';
-
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
 export class UserDto implements UserProfile {
   @ApiProperty({ format: 'uuid' })
@@ -44,12 +41,12 @@ export function toUserDto(user: User): UserDto {
 
 export class CreateUserDto {
   /** Unique regardless of case. */
-  @Transform(trim)
+  @Trim()
   @IsEmail()
   @MaxLength(320)
   email: string;
 
-  @Transform(trim)
+  @Trim()
   @IsString()
   @Length(1, 200)
   name: string;
