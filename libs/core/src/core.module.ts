@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { CacheModule } from './cache/cache.module.js';
 import { AppConfigModule } from './config/config.module.js';
+import { SecretsModule } from './crypto/secrets.module.js';
 import type { DatabaseSchema } from './database/data-source-options.js';
 import { DatabaseModule } from './database/database.module.js';
 import { ProblemDetailsFilter } from './errors/problem-details.filter.js';
@@ -16,7 +17,7 @@ export class CoreModule {
   static forRoot(schema: DatabaseSchema): DynamicModule {
     return {
       module: CoreModule,
-      imports: [AppConfigModule, LoggingModule, RedisModule, CacheModule, ReadinessModule, DatabaseModule.forRoot(schema)],
+      imports: [AppConfigModule, LoggingModule, SecretsModule, RedisModule, CacheModule, ReadinessModule, DatabaseModule.forRoot(schema)],
       providers: [
         { provide: APP_PIPE, useFactory: createValidationPipe },
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

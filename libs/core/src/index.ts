@@ -2,6 +2,7 @@ export * from './config/environment.js';
 export * from './config/configuration.js';
 export { AppConfigModule } from './config/config.module.js';
 export { CoreModule } from './core.module.js';
+export { SecretBox, isSealed } from './crypto/secret-box.js';
 export * from './database/data-source-options.js';
 export { CORE_SCHEMA } from './database/core-schema.js';
 export { DatabaseModule } from './database/database.module.js';

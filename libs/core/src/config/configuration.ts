@@ -107,6 +107,12 @@ export const toolsConfig = registerAs('tools', () => {
   return { maxResultBytes: env.TOOL_MAX_RESULT_BYTES };
 });
 
+export const secretsConfig = registerAs('secrets', () => {
+  const env = readEnvironment();
+  const previous = (env.APP_SECRET_PREVIOUS ?? '').split(',').map((secret) => secret.trim()).filter(Boolean);
+  return { current: env.APP_SECRET, previous };
+});
+
 export const CONFIG_NAMESPACES = [
   appConfig,
   httpConfig,
@@ -119,4 +125,5 @@ export const CONFIG_NAMESPACES = [
   rateLimitConfig,
   historyConfig,
   toolsConfig,
+  secretsConfig,
 ];

@@ -91,6 +91,17 @@ export class Environment {
   @MinLength(16, { message: 'API_KEY must be at least 16 characters long' })
   API_KEY?: string;
 
+  /** Encrypts stored credentials (upstream headers, HTTP tool secrets). Required in production. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'APP_SECRET must be at least 32 characters long' })
+  APP_SECRET?: string;
+
+  /** Comma-separated earlier APP_SECRETs, still accepted for reading while their values are re-encrypted. */
+  @IsOptional()
+  @IsString()
+  APP_SECRET_PREVIOUS?: string;
+
   /** Seconds a resolved API key stays cached (Redis or memory); revocation drops the entry at once regardless. */
   @Transform(toInteger)
   @IsInt()
@@ -225,9 +236,9 @@ export class Environment {
 const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'matches', 'isString'];
 
 /** Values that may carry credentials are never echoed in an error message. */
-const SECRET_KEYS = new Set(['API_KEY', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_KEYS = new Set(['API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'DATABASE_URL', 'REDIS_URL']);
 
-const KNOWN_KEYS = new Set(Object.keys(new Environment()).concat(['DATABASE_URL', 'REDIS_URL', 'API_KEY', 'APP_CONFIG']));
+const KNOWN_KEYS = new Set(Object.keys(new Environment()).concat(['DATABASE_URL', 'REDIS_URL', 'API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'APP_CONFIG']));
 
 function readConfigFile(path: string): Record<string, unknown> {
   let parsed: unknown;
@@ -262,6 +273,9 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     const raw = (merged as Record<string, unknown>)[error.property];
     const shown = raw !== undefined && !SECRET_KEYS.has(error.property) ? ` (got "${String(raw)}")` : '';
     throw new ConfigurationError(`${message}${shown}`);
+  }
+  if (environment.NODE_ENV === 'production' && !environment.APP_SECRET) {
+    throw new ConfigurationError('APP_SECRET is required when NODE_ENV=production: it encrypts stored credentials');
   }
   return environment;
 }
