@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { HistoryRecorder } from '@app/history';
-import { BuiltinToolHandler } from '@app/tools';
+import { BuiltinToolHandler, ToolCallObservers, type ToolCallEvent } from '@app/tools';
 import { createTestApp, onPostgres, resetState, useTestApp } from './support/test-app.js';
 import { ADMIN_KEY, bearer, createUser } from './support/users.js';
 
@@ -102,6 +102,66 @@ describe('tools: registry and the one execution path', () => {
     );
     expect(invalid.errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual(['/allowedRoles', '/kind', '/timeoutMs']);
     body(await app().inject({ method: 'PATCH', url: '/tools/nope', headers: bearer(ADMIN_KEY), payload: { enabled: false } }), 404);
+  });
+
+  it('answers a repeated call of a cacheable tool from the cache, per caller, until the tool changes', async () => {
+    const events: ToolCallEvent[] = [];
+    app().get(ToolCallObservers).add({ onToolCall: (event) => events.push(event) });
+    const [alice, bob] = [await createUser(app()), await createUser(app())];
+    const first = body(await invoke('calculator', { expression: '6 * 7' }, alice.key), 200);
+    const second = body(await invoke('calculator', { expression: '6 * 7' }, alice.key), 200);
+    expect(first).toMatchObject({ result: { value: 42 }, cached: false });
+    expect(second).toMatchObject({ result: { value: 42 }, cached: true, isError: false });
+    expect(second.invocationId).not.toBe(first.invocationId);
+    // Keys hold the caller (a tool may answer per caller) and the tool's version.
+    expect(body(await invoke('calculator', { expression: '6 * 7' }, bob.key), 200).cached).toBe(false);
+    await app().inject({ method: 'PATCH', url: '/tools/calculator', headers: bearer(ADMIN_KEY), payload: { description: 'Arithmetic, changed' } });
+    expect(body(await invoke('calculator', { expression: '6 * 7' }, alice.key), 200).cached).toBe(false);
+    expect(body(await invoke('calculator', { expression: '6 * 7' }, alice.key), 200).cached).toBe(true);
+    // Failures are never cached; a TTL of 0 turns caching off.
+    body(await invoke('calculator', { expression: '1 +' }, alice.key), 200);
+    expect(body(await invoke('calculator', { expression: '1 +' }, alice.key), 200).cached).toBe(false);
+    await app().inject({ method: 'PATCH', url: '/tools/calculator', headers: bearer(ADMIN_KEY), payload: { cacheTtlSeconds: 0 } });
+    body(await invoke('calculator', { expression: '6 * 7' }, alice.key), 200);
+    expect(body(await invoke('calculator', { expression: '6 * 7' }, alice.key), 200).cached).toBe(false);
+
+    await app().get(HistoryRecorder).flush();
+    const recorded = body(await app().inject({ method: 'GET', url: `/tool-invocations?userId=${alice.id}`, headers: bearer(ADMIN_KEY) }), 200).items;
+    expect(recorded.find((row: { id: string }) => row.id === second.invocationId)).toMatchObject({ cached: true, status: 'ok', result: { value: 42 } });
+    expect(events.filter((event) => event.cached)).toHaveLength(2);
+    expect(events[0]).toMatchObject({ toolName: 'calculator', kind: 'builtin', source: 'rest', outcome: 'ok', cached: false });
+    body(await invoke('calculator', { nope: 1 }, alice.key), 400);
+    expect(events.at(-1)).toMatchObject({ toolName: 'calculator', outcome: 'refused', errorCode: 'TOOL_INPUT_INVALID' });
+  });
+
+  it("lists a tool's invocations: a member's own, everyone's for an admin", async () => {
+    const [alice, bob] = [await createUser(app()), await createUser(app())];
+    await invoke('calculator', { expression: '1 + 1' }, alice.key);
+    await invoke('calculator', { expression: '2 + 2' }, bob.key);
+    await app().get(HistoryRecorder).flush();
+    const list = async (key: string, query = '') =>
+      body(await app().inject({ method: 'GET', url: `/tools/calculator/invocations${query}`, headers: bearer(key) }), 200).items;
+    expect((await list(alice.key)).map((row: { arguments: unknown }) => row.arguments)).toEqual([{ expression: '1 + 1' }]);
+    expect(await list(ADMIN_KEY)).toHaveLength(2);
+    expect(await list(ADMIN_KEY, `?userId=${bob.id}&status=ok`)).toHaveLength(1);
+    body(await app().inject({ method: 'GET', url: '/tools/nope/invocations', headers: bearer(alice.key) }), 404);
+    expect(body(await app().inject({ method: 'GET', url: '/tools/calculator/invocations?tool=x', headers: bearer(alice.key) }), 400).errors[0].pointer).toBe('/tool');
+  });
+
+  it('keeps built-in tools: they can be disabled, not deleted or redefined, and none can be created', async () => {
+    const admin = (method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: object) =>
+      app().inject({ method, url, headers: bearer(ADMIN_KEY), ...(payload && { payload }) });
+    expect(body(await admin('DELETE', '/tools/calculator'), 409).code).toBe('TOOL_NOT_DELETABLE');
+    body(await admin('DELETE', '/tools/nope'), 404);
+    const redefine = body(await admin('PATCH', '/tools/calculator', { config: { url: 'http://example.com' } }), 400);
+    expect(redefine.errors).toEqual([{ pointer: '/config', message: expect.stringContaining('kind builtin') }]);
+    const create = body(await admin('POST', '/tools', { name: 'sum', kind: 'builtin', description: 'x', inputSchema: { type: 'object' }, config: {} }), 400);
+    expect(create.errors).toEqual([{ pointer: '/kind', message: expect.stringContaining('kind builtin') }]);
+    const invalid = body(await admin('POST', '/tools', { name: 'bad name!', kind: 'nope', inputSchema: [], config: {} }), 400);
+    expect(invalid.errors.map((error: { pointer: string }) => error.pointer).sort()).toEqual(['/inputSchema', '/kind', '/name']);
+    const member = await createUser(app());
+    const refused = await app().inject({ method: 'DELETE', url: '/tools/calculator', headers: bearer(member.key) });
+    expect(body(refused, 403).code).toBe('ROLE_REQUIRED');
   });
 
   it('pages the registry by name', async () => {

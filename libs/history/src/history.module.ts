@@ -24,6 +24,6 @@ import { ToolInvocationsService } from './tool-invocations.service.js';
     HistoryErasureService,
     RetentionService,
   ],
-  exports: [HistoryRecorder, ConversationsService, ConversationExportService, SessionContextService],
+  exports: [HistoryRecorder, ConversationsService, ConversationExportService, SessionContextService, ToolInvocationsService],
 })
 export class HistoryModule {}

@@ -8,3 +8,5 @@ export { ConversationsService } from './conversations.service.js';
 export { ConversationExportService } from './conversation-export.service.js';
 export { SessionContextService } from './session-context.service.js';
 export { RetentionService } from './retention.service.js';
+export { ToolInvocationsService } from './tool-invocations.service.js';
+export { ToolInvocationDto, ToolInvocationPageDto, ToolInvocationQueryDto, toToolInvocationDto } from './dto/tool-invocation.dto.js';

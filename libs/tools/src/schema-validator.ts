@@ -16,32 +16,41 @@ function describe(error: ErrorObject): string {
   return error.message ?? 'is invalid';
 }
 
-/** JSON Schema 2020-12 validation, each tool's schemas compiled once per tool version. */
+/**
+ * JSON Schema 2020-12 validation, each tool's schemas compiled once per tool version. Only the current version's
+ * functions are kept, and ajv forgets each schema once compiled, so tools sharing an `$id` don't collide and old
+ * versions don't pile up.
+ */
 @Injectable()
 export class SchemaValidator {
   private readonly ajv = new Ajv2020({ allErrors: true, strict: false, validateFormats: false });
-  private readonly compiled = new Map<string, ValidateFunction>();
+  private readonly compiled = new Map<string, { version: number; validate: ValidateFunction }>();
 
   /** An error per failing value, as JSON pointers into the arguments; empty when they are valid. */
   validateInput(tool: Tool, args: unknown): FieldError[] {
-    return this.check(`${tool.id}:${tool.version}:in`, tool.inputSchema, args);
+    return this.check(`${tool.id}:in`, tool.version, tool.inputSchema, args);
   }
 
   validateOutput(tool: Tool, result: unknown): FieldError[] {
-    return tool.outputSchema ? this.check(`${tool.id}:${tool.version}:out`, tool.outputSchema, result) : [];
+    return tool.outputSchema ? this.check(`${tool.id}:out`, tool.version, tool.outputSchema, result) : [];
   }
 
   /** Throws ajv's message when a schema itself can't be compiled: registry writes check schemas with it. */
-  compile(schema: JsonSchema): void {
-    this.ajv.compile(schema);
+  compile(schema: JsonSchema): ValidateFunction {
+    try {
+      return this.ajv.compile(schema);
+    } finally {
+      this.ajv.removeSchema(schema);
+    }
   }
 
-  private check(key: string, schema: JsonSchema, value: unknown): FieldError[] {
-    let validate = this.compiled.get(key);
-    if (!validate) {
-      validate = this.ajv.compile(schema);
-      this.compiled.set(key, validate);
+  private check(key: string, version: number, schema: JsonSchema, value: unknown): FieldError[] {
+    let entry = this.compiled.get(key);
+    if (entry?.version !== version) {
+      entry = { version, validate: this.compile(schema) };
+      this.compiled.set(key, entry);
     }
+    const { validate } = entry;
     if (validate(value)) return [];
     return (validate.errors ?? []).map((error) => ({ pointer: pointerOf(error), message: `${pointerOf(error)} ${describe(error)}` }));
   }

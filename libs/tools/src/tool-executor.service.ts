@@ -2,12 +2,14 @@ import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DomainException, toolsConfig } from '@app/core';
-import { HistoryRecorder, type InvocationStatus } from '@app/history';
+import { HistoryRecorder, type InvocationSource, type InvocationStatus } from '@app/history';
 import type { Principal } from '@app/users';
 import type { Tool } from './entities/tool.entity.js';
 import { SchemaValidator } from './schema-validator.js';
-import { ToolCallContext, ToolExecutionError, ToolHandlers } from './tool-handler.js';
+import { ToolCallObservers } from './tool-call-observers.js';
+import { ToolCallContext, ToolExecutionError, ToolHandlers, type ToolKindHandler } from './tool-handler.js';
 import { ToolRegistry } from './tool-registry.service.js';
+import { ToolResultCache } from './tool-result-cache.js';
 import { toolDisabled, toolInputInvalid, toolTimedOut, toolUnavailable } from './tools.errors.js';
 
 export interface ToolCallResult {
@@ -32,9 +34,10 @@ interface Outcome {
 const CANCELLED = new DomainException({ status: 499, code: 'CANCELLED', title: 'Cancelled', detail: 'The caller cancelled the call.' });
 
 /**
- * The one path of a tool call, for REST, MCP and agents alike: lookup, authorize, validate, run under a timeout with
- * an AbortSignal, check the output, record the invocation. Refusals before the run (unknown, disabled, invalid
- * arguments) are problems and not recorded; everything that ran is recorded, whatever its outcome.
+ * The one path of a tool call, for REST, MCP and agents alike: lookup, authorize, validate, answer from the result
+ * cache or run under a timeout with an AbortSignal, check the output, record the invocation, tell the observers.
+ * Refusals before the run (unknown, disabled, invalid arguments) are problems and not recorded; every call that ran
+ * or was answered from the cache is recorded, whatever its outcome.
  */
 @Injectable()
 export class ToolExecutor {
@@ -44,21 +47,26 @@ export class ToolExecutor {
     private readonly validator: SchemaValidator,
     private readonly handlers: ToolHandlers,
     private readonly recorder: HistoryRecorder,
+    private readonly cache: ToolResultCache,
+    private readonly observers: ToolCallObservers,
   ) {}
 
   async execute(principal: Principal, name: string, args: Record<string, unknown>, options: ExecuteOptions): Promise<ToolCallResult> {
-    const tool = await this.registry.findRunnable(principal, name);
-    if (!tool.enabled) throw toolDisabled(name);
-    const errors = this.validator.validateInput(tool, args);
-    if (errors.length > 0) throw toolInputInvalid(name, errors);
-    const handler = this.handlers.get(tool.kind);
-    if (!handler) throw toolUnavailable(name, `no handler for tool kind ${tool.kind} is installed`);
-
-    const timeout = AbortSignal.timeout(tool.timeoutMs);
-    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
     const started = performance.now();
-    const outcome = await this.run(tool, () => handler.execute(tool, args, { ...options, principal, signal }), signal, timeout);
+    const { tool, handler } = await this.admit(principal, name, args, options.source);
+    const cacheable = ToolResultCache.cacheable(tool);
+    const hit = cacheable ? await this.cache.get(tool, principal, args) : undefined;
+    let outcome: Outcome;
+    if (hit) {
+      outcome = { status: 'ok', result: hit.result, isError: false };
+    } else {
+      const timeout = AbortSignal.timeout(tool.timeoutMs);
+      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+      outcome = await this.run(tool, () => handler.execute(tool, args, { ...options, principal, signal }), signal, timeout);
+      if (cacheable && outcome.status === 'ok') await this.cache.set(tool, principal, args, outcome.result);
+    }
     const durationMs = Math.round(performance.now() - started);
+    const cached = hit !== undefined;
     const invocationId = this.recorder.record({
       userId: principal.userId,
       toolName: tool.name,
@@ -71,11 +79,30 @@ export class ToolExecutor {
       errorCode: outcome.errorCode,
       errorMessage: outcome.errorMessage,
       durationMs,
-      cached: false,
+      cached,
     });
+    this.observers.notify({ toolName: tool.name, kind: tool.kind, source: options.source, outcome: outcome.status, errorCode: outcome.errorCode, cached, durationMs });
     if (outcome.status === 'timeout') throw toolTimedOut(name, tool.timeoutMs);
     if (outcome.status === 'cancelled') throw CANCELLED;
-    return { result: outcome.result, isError: outcome.isError, durationMs, cached: false, invocationId };
+    return { result: outcome.result, isError: outcome.isError, durationMs, cached, invocationId };
+  }
+
+  /** The checks before a call runs; a refusal is a problem for the caller and an event for observers, not a record. */
+  private async admit(principal: Principal, name: string, args: Record<string, unknown>, source: InvocationSource): Promise<{ tool: Tool; handler: ToolKindHandler }> {
+    let tool: Tool | undefined;
+    try {
+      tool = await this.registry.findRunnable(principal, name);
+      if (!tool.enabled) throw toolDisabled(name);
+      const errors = this.validator.validateInput(tool, args);
+      if (errors.length > 0) throw toolInputInvalid(name, errors);
+      const handler = this.handlers.get(tool.kind);
+      if (!handler) throw toolUnavailable(name, `no handler for tool kind ${tool.kind} is installed`);
+      return { tool, handler };
+    } catch (error) {
+      const errorCode = error instanceof DomainException ? error.code : undefined;
+      this.observers.notify({ toolName: name, kind: tool?.kind, source, outcome: 'refused', errorCode, cached: false, durationMs: 0 });
+      throw error;
+    }
   }
 
   private async run(tool: Tool, call: () => Promise<unknown>, signal: AbortSignal, timeout: AbortSignal): Promise<Outcome> {

@@ -24,6 +24,14 @@ export interface ToolCallContext {
 export interface ToolKindHandler {
   readonly kind: ToolKind;
   execute(tool: Tool, args: Record<string, unknown>, context: ToolCallContext): Promise<unknown>;
+  /**
+   * Checks an admin's config for a new or changed tool of this kind and returns what to store (credentials sealed with
+   * SecretBox); throws ValidationFailedException naming each bad field. `previous` is the stored config on a change.
+   * Kinds without it can't be created or reconfigured through POST/PATCH /tools (builtins, upstream tools).
+   */
+  prepareConfig?(config: Record<string, unknown>, inputSchema: Record<string, unknown>, previous?: Record<string, unknown>): Record<string, unknown>;
+  /** The stored config as admins may see it: every credential replaced by a placeholder. Without it, none is shown. */
+  redactConfig?(config: Record<string, unknown>): Record<string, unknown>;
 }
 
 /** A failure of the tool itself (bad expression, upstream said no): the call returns it as an error result. */
@@ -47,5 +55,10 @@ export class ToolHandlers {
 
   get(kind: ToolKind): ToolKindHandler | undefined {
     return this.handlers.get(kind);
+  }
+
+  /** A tool's config as admins may see it; nothing when its kind can't say what is safe to show. */
+  redactedConfig(tool: Pick<Tool, 'kind' | 'config'>): Record<string, unknown> | undefined {
+    return this.handlers.get(tool.kind)?.redactConfig?.(tool.config);
   }
 }

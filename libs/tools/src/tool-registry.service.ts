@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { DEFAULT_PAGE_SIZE, invalidCursor, Page, PageRequest, RedisService } from '@app/core';
 import type { Principal } from '@app/users';
 import { ToolListQueryDto } from './dto/tool.dto.js';
-import { Tool } from './entities/tool.entity.js';
+import { Tool, TOOL_NAME_PATTERN } from './entities/tool.entity.js';
 import { toolNotFound } from './tools.errors.js';
 
 interface Snapshot {
@@ -106,6 +106,6 @@ function encodeName(name: string): string {
 
 function decodeName(cursor: string): string {
   const name = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!/^[a-zA-Z0-9_.-]{1,64}$/.test(name)) throw invalidCursor();
+  if (!TOOL_NAME_PATTERN.test(name)) throw invalidCursor();
   return name;
 }

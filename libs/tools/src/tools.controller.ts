@@ -1,11 +1,34 @@
-import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiGatewayTimeoutResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiGatewayTimeoutResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { mapPage } from '@app/core';
+import { ToolInvocationPageDto, ToolInvocationsService, toToolInvocationDto } from '@app/history';
 import { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes, Roles, type Actor, type Principal } from '@app/users';
-import { InvokeToolDto, ToolCallResultDto, ToolDto, ToolListQueryDto, ToolPageDto, toToolDto, UpdateToolDto } from './dto/tool.dto.js';
+import {
+  CreateToolDto,
+  InvokeToolDto,
+  ToolCallResultDto,
+  ToolDto,
+  ToolInvocationsOfToolQueryDto,
+  ToolListQueryDto,
+  ToolPageDto,
+  toToolDto,
+  UpdateToolDto,
+} from './dto/tool.dto.js';
+import type { Tool } from './entities/tool.entity.js';
 import { ToolAdminService } from './tool-admin.service.js';
 import { ToolExecutor } from './tool-executor.service.js';
+import { ToolHandlers } from './tool-handler.js';
 import { ToolRegistry } from './tool-registry.service.js';
 
 @ApiTags('tools')
@@ -16,6 +39,8 @@ export class ToolsController {
     private readonly registry: ToolRegistry,
     private readonly executor: ToolExecutor,
     private readonly admin: ToolAdminService,
+    private readonly handlers: ToolHandlers,
+    private readonly invocations: ToolInvocationsService,
   ) {}
 
   @Get()
@@ -23,7 +48,18 @@ export class ToolsController {
   @ApiOperation({ summary: 'The tools you may run, by name' })
   @ApiOkResponse({ type: ToolPageDto })
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ToolListQueryDto): Promise<ToolPageDto> {
-    return mapPage(await this.registry.list(principal, query), toToolDto);
+    return mapPage(await this.registry.list(principal, query), (tool) => this.view(principal, tool));
+  }
+
+  @Post()
+  @Roles('admin')
+  @RequireScopes('tools:write')
+  @ApiOperation({ summary: 'Register an HTTP tool (admin)' })
+  @ApiCreatedResponse({ type: ToolDto })
+  @ApiBadRequestResponse({ description: 'A field, a schema or the config is invalid; see errors' })
+  @ApiConflictResponse({ description: 'A tool with that name exists' })
+  async create(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Body() body: CreateToolDto): Promise<ToolDto> {
+    return this.view(principal, await this.admin.create(actor, body));
   }
 
   @Get(':name')
@@ -32,17 +68,29 @@ export class ToolsController {
   @ApiOkResponse({ type: ToolDto })
   @ApiNotFoundResponse({ description: 'No such tool that you may run' })
   async get(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ToolDto> {
-    return toToolDto(await this.registry.findRunnable(principal, name));
+    return this.view(principal, await this.registry.findRunnable(principal, name));
   }
 
   @Patch(':name')
   @Roles('admin')
   @RequireScopes('tools:write')
-  @ApiOperation({ summary: 'Change a tool: enable or disable it, its timeout, cache TTL, roles, title or description (admin)' })
+  @ApiOperation({ summary: 'Change a tool: enable or disable it, its timeout, cache TTL, roles, texts; an HTTP tool also its schemas and config (admin)' })
   @ApiOkResponse({ type: ToolDto })
   @ApiNotFoundResponse({ description: 'No such tool' })
-  async update(@CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: UpdateToolDto): Promise<ToolDto> {
-    return toToolDto(await this.admin.update(actor, name, body));
+  async update(@CurrentPrincipal() principal: Principal, @CurrentActor() actor: Actor, @Param('name') name: string, @Body() body: UpdateToolDto): Promise<ToolDto> {
+    return this.view(principal, await this.admin.update(actor, name, body));
+  }
+
+  @Delete(':name')
+  @HttpCode(204)
+  @Roles('admin')
+  @RequireScopes('tools:write')
+  @ApiOperation({ summary: 'Delete a tool; built-in and upstream tools can only be disabled (admin)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: 'No such tool' })
+  @ApiConflictResponse({ description: 'A built-in or upstream tool' })
+  async remove(@CurrentActor() actor: Actor, @Param('name') name: string): Promise<void> {
+    await this.admin.remove(actor, name);
   }
 
   /** Aborted when the client goes away before the answer; recorded in /tool-invocations whatever the outcome. */
@@ -50,7 +98,7 @@ export class ToolsController {
   @HttpCode(200)
   @RequireScopes('tools:invoke')
   @ApiOperation({ summary: 'Run a tool' })
-  @ApiOkResponse({ type: ToolCallResultDto, description: 'The tool ran; isError tells whether it failed' })
+  @ApiOkResponse({ type: ToolCallResultDto, description: 'The tool ran (or was answered from the cache); isError tells whether it failed' })
   @ApiNotFoundResponse({ description: 'No such tool that you may run' })
   @ApiConflictResponse({ description: 'The tool is disabled' })
   @ApiGatewayTimeoutResponse({ description: 'The tool did not finish within its timeout' })
@@ -69,5 +117,23 @@ export class ToolsController {
     return this.executor
       .execute(principal, name, body.arguments ?? {}, { source: 'rest', conversationId: body.conversationId, signal: disconnect.signal })
       .finally(() => reply.raw.off('close', onClose));
+  }
+
+  @Get(':name/invocations')
+  @RequireScopes('tools:read', 'history:read')
+  @ApiOperation({ summary: "A tool's invocations, newest first: yours, or everyone's for admins" })
+  @ApiOkResponse({ type: ToolInvocationPageDto })
+  @ApiNotFoundResponse({ description: 'No such tool that you may run' })
+  async invocationsOf(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Query() query: ToolInvocationsOfToolQueryDto,
+  ): Promise<ToolInvocationPageDto> {
+    await this.registry.findRunnable(principal, name);
+    return mapPage(await this.invocations.list(principal, { ...query, tool: name }), toToolInvocationDto);
+  }
+
+  private view(principal: Principal, tool: Tool): ToolDto {
+    return toToolDto(tool, principal.role === 'admin' ? this.handlers.redactedConfig(tool) : undefined);
   }
 }

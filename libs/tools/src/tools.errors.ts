@@ -25,3 +25,11 @@ export function toolTimedOut(name: string, timeoutMs: number): DomainException {
 export function toolUnavailable(name: string, detail: string): DomainException {
   return new DomainException({ status: 502, code: 'TOOL_UNAVAILABLE', title: 'Tool unavailable', detail: `${name}: ${detail}` });
 }
+
+export function toolExists(name: string): DomainException {
+  return new DomainException({ status: 409, code: 'TOOL_EXISTS', title: 'Tool exists', detail: `A tool named ${name} already exists.` });
+}
+
+export function toolNotDeletable(name: string, why: string): DomainException {
+  return new DomainException({ status: 409, code: 'TOOL_NOT_DELETABLE', title: 'Tool cannot be deleted', detail: `${name} ${why}; disable it instead.` });
+}

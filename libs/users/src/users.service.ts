@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { containsPattern, DomainException, keysetPage, Page } from '@app/core';
+import { DataSource, EntityManager } from 'typeorm';
+import { containsPattern, DomainException, isUniqueViolation, keysetPage, Page } from '@app/core';
 import { ApiKeyCache } from './api-key-cache.js';
 import { ApiKeysService, CreatedApiKey } from './api-keys.service.js';
 import { AuditEntry, AuditService } from './audit.service.js';
@@ -10,10 +10,6 @@ import { ApiKey } from './entities/api-key.entity.js';
 import { User } from './entities/user.entity.js';
 import type { Actor, AuditActor } from './principal.js';
 import { builtinUserImmutable, emailTaken, userNotFound } from './users.errors.js';
-
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string } | undefined)?.code === '23505';
-}
 
 function ownAccountLockout(): DomainException {
   return new DomainException({

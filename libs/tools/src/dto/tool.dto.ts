@@ -1,14 +1,42 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
+import { ToolInvocationQueryDto } from '@app/history';
+import { Transform, Type } from 'class-transformer';
+import {
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { USER_ROLES, type UserRole } from '@app/users';
 import { PageOf, PageQueryDto } from '@app/core';
-import { TOOL_KINDS, type Tool, type ToolKind } from '../entities/tool.entity.js';
+import { TOOL_KINDS, TOOL_NAME_PATTERN, type Tool, type ToolKind } from '../entities/tool.entity.js';
 
 export class ToolAnnotationsDto {
+  @IsOptional()
+  @IsBoolean()
   readOnlyHint?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
   destructiveHint?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
   idempotentHint?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
   openWorldHint?: boolean;
 }
 
@@ -50,9 +78,14 @@ export class ToolDto {
 
   @ApiProperty({ format: 'date-time' })
   updatedAt: string;
+
+  /** Admins only: what the tool's kind runs with (URL, method, header names…), every credential masked. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  config?: Record<string, unknown>;
 }
 
-export function toToolDto(tool: Tool): ToolDto {
+/** `config` is given for admins only, already redacted by the tool's kind. */
+export function toToolDto(tool: Tool, config?: Record<string, unknown>): ToolDto {
   return {
     id: tool.id,
     name: tool.name,
@@ -67,6 +100,7 @@ export function toToolDto(tool: Tool): ToolDto {
     cacheTtlSeconds: tool.cacheTtlSeconds,
     version: tool.version,
     updatedAt: tool.updatedAt.toISOString(),
+    ...(config && { config }),
   };
 }
 
@@ -125,6 +159,7 @@ export class ToolCallResultDto {
 }
 
 export class UpdateToolDto {
+  @ApiPropertyOptional({ type: String, maxLength: 200 })
   @IsOptional()
   @IsString()
   @MaxLength(200)
@@ -163,4 +198,51 @@ export class UpdateToolDto {
   @ArrayUnique()
   @IsIn(USER_ROLES, { each: true })
   allowedRoles?: UserRole[];
+
+  /** JSON Schema 2020-12 of the arguments, an object schema; only for kinds an admin configures (http). */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  inputSchema?: Record<string, unknown>;
+
+  /** JSON Schema 2020-12 of the result (an object schema), null to drop it; only for kinds an admin configures. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true })
+  @IsOptional()
+  @IsObject()
+  outputSchema?: Record<string, unknown> | null;
+
+  @ApiPropertyOptional({ type: ToolAnnotationsDto })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ToolAnnotationsDto)
+  annotations?: ToolAnnotationsDto;
+
+  /** What the kind runs with; see POST /tools. Masked credentials given back unchanged keep their stored values. */
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true })
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
 }
+
+export class CreateToolDto extends UpdateToolDto {
+  @ApiProperty({ pattern: TOOL_NAME_PATTERN.source, example: 'weather.current' })
+  @Matches(TOOL_NAME_PATTERN, { message: 'name must be 1 to 64 letters, digits, "_", "." or "-"' })
+  name: string;
+
+  /** Kinds an admin can create; builtin tools come with the server, mcp tools from upstreams. */
+  @ApiProperty({ enum: ['http'] })
+  @IsIn(TOOL_KINDS)
+  kind: ToolKind;
+
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  @IsObject()
+  declare inputSchema: Record<string, unknown>;
+
+  /** For kind http: `{ url, method, headers?, query?, body? }`; see the README. */
+  @ApiProperty({ type: 'object', additionalProperties: true })
+  @IsObject()
+  declare config: Record<string, unknown>;
+}
+
+/** The invocation filters of /tool-invocations, for one tool. */
+export class ToolInvocationsOfToolQueryDto extends OmitType(ToolInvocationQueryDto, ['tool'] as const) {}

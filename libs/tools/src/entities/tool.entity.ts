@@ -2,6 +2,7 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateCol
 import type { UserRole } from '@app/users';
 
 export const TOOL_KINDS = ['builtin', 'http', 'mcp', 'agent'] as const;
+export const TOOL_NAME_PATTERN = /^[a-zA-Z0-9_.-]{1,64}$/;
 export type ToolKind = (typeof TOOL_KINDS)[number];
 
 /** MCP tool annotations: hints for clients, and readOnly/idempotent also make a tool's results cacheable. */
