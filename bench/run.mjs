@@ -1,7 +1,9 @@
 // `npm run bench`: each case loads a reference request and a measured one, alternating, in one run, and the table
 // gives req/s, latency and the ratio measured / reference. Numbers are for comparison within a run only.
 import { spawn, spawnSync } from 'node:child_process';
-import { availableParallelism } from 'node:os';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import autocannon from 'autocannon';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
@@ -75,7 +77,7 @@ const CASES = [
   { name: 'GET /health/live (bare Nest)', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'bareNest', path: '/health/live' } },
   // The cost of authentication (key lookup through the cache, rate limit, principal) against the app's own liveness.
   { name: 'GET /users/me / app liveness', reference: { server: 'app', path: '/health/live' }, app: { server: 'app', path: '/users/me', authenticated: true } },
-  { name: 'GET /tools', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'app', path: '/tools', authenticated: true } },
+  { name: 'GET /tools', reference: { server: 'fastify', path: '/tools' }, app: { server: 'app', path: '/tools', authenticated: true } },
   {
     name: 'POST /tools/calculator/invoke',
     reference: { server: 'fastify', path: '/health/live' },
@@ -86,22 +88,6 @@ const CASES = [
 // BENCH_CASES=users runs only the cases whose name contains one of the comma-separated words.
 const only = process.env.BENCH_CASES?.split(',').filter(Boolean);
 const selected = only ? CASES.filter((benchCase) => only.some((word) => benchCase.name.includes(word))) : CASES;
-
-const servers = {
-  fastify: await startServer('fastify', ['bench/baseline-server.mjs']),
-  app: await startServer('app', ['dist/apps/server/src/main.js'], {
-    PORT: '0',
-    HOST: '127.0.0.1',
-    DATA_DIR: 'memory',
-    DATABASE_URL: '',
-    REDIS_URL: '',
-    LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-    API_KEY: BENCH_ADMIN_KEY,
-    // The limiter still runs on every request; the budget is just out of the benchmark's reach.
-    RATE_LIMIT_MAX: '1000000000',
-  }),
-  bareNest: await startServer('bare-nest', ['bench/bare-nest-server.mjs']),
-};
 
 /** A member and an API key of theirs, made through the API, for the authenticated cases. */
 async function memberKey(url) {
@@ -118,9 +104,29 @@ async function memberKey(url) {
   return (await post(`/users/${user.id}/api-keys`, { name: 'bench' })).key;
 }
 
+const app = await startServer('app', ['dist/apps/server/src/main.js'], {
+  PORT: '0',
+  HOST: '127.0.0.1',
+  DATA_DIR: 'memory',
+  DATABASE_URL: '',
+  REDIS_URL: '',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  API_KEY: BENCH_ADMIN_KEY,
+  // The limiter still runs on every request; the budget is just out of the benchmark's reach.
+  RATE_LIMIT_MAX: '1000000000',
+});
+const key = await memberKey(app.url);
+// The reference serves the very page the app serves the member, so both serialize the same document.
+const toolsPage = join(mkdtempSync(join(tmpdir(), 'bench-')), 'tools.json');
+writeFileSync(toolsPage, await (await fetch(`${app.url}/tools`, { headers: { authorization: `Bearer ${key}` } })).text());
+const servers = {
+  fastify: await startServer('fastify', ['bench/baseline-server.mjs'], { BENCH_TOOLS_PAGE: toolsPage }),
+  app,
+  bareNest: await startServer('bare-nest', ['bench/bare-nest-server.mjs']),
+};
+
 const rows = [];
 try {
-  const key = await memberKey(servers.app.url);
   const request = ({ server, path, authenticated, method = 'GET', body }) => ({
     url: servers[server].url + path,
     method,

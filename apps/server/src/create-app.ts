@@ -9,6 +9,7 @@ import {
   httpConfig,
   registerAccessLog,
   registerContentNegotiation,
+  registerPreSerializedBodies,
   registerSecurityHeaders,
   ROOT_LOGGER,
   setupOpenApi,
@@ -43,6 +44,7 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
   registerSecurityHeaders(fastify);
   registerAccessLog(fastify, app.get(ROOT_LOGGER));
   registerContentNegotiation(fastify);
+  registerPreSerializedBodies(fastify);
   if (http.corsOrigins) {
     app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] });
   }

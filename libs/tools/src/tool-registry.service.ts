@@ -10,7 +10,12 @@ interface Snapshot {
   version: string;
   /** By name, in name order. */
   tools: Map<string, Tool>;
+  /** Pages already listed from this snapshot, by role and query: the same request gets the same page object. */
+  pages: Map<string, Page<Tool>>;
 }
+
+/** Distinct (role, query) pages kept per snapshot; past it the memo starts over, so odd queries can't grow memory. */
+const MAX_MEMOIZED_PAGES = 500;
 
 /**
  * The registry, held in memory per instance and reloaded whenever the registry version changes. The version lives in
@@ -37,24 +42,20 @@ export class ToolRegistry {
     return tool;
   }
 
-  /** In name order; only tools the caller's role may run. The cursor is the last name of the previous page. */
+  /**
+   * In name order; only tools the caller's role may run. The cursor is the last name of the previous page. Until the
+   * registry changes, the same role and query get the very same page object, so callers may memoize what they derive.
+   */
   async list(principal: Principal, query: ToolListQueryDto & PageRequest): Promise<Page<Tool>> {
-    const after = query.cursor === undefined ? undefined : decodeName(query.cursor);
-    const pattern = query.q?.toLowerCase();
-    const limit = query.limit ?? DEFAULT_PAGE_SIZE;
-    const items: Tool[] = [];
-    for (const tool of (await this.current()).tools.values()) {
-      if (after !== undefined && tool.name <= after) continue;
-      if (!mayRun(principal, tool)) continue;
-      if (query.kind && tool.kind !== query.kind) continue;
-      if (query.enabled !== undefined && tool.enabled !== query.enabled) continue;
-      if (pattern && !tool.name.toLowerCase().includes(pattern) && !tool.description.toLowerCase().includes(pattern)) continue;
-      items.push(tool);
-      if (items.length > limit) break;
+    const snapshot = await this.current();
+    const key = [principal.role, query.kind, query.enabled, query.q, query.cursor, query.limit].join('\u0000');
+    let page = snapshot.pages.get(key);
+    if (!page) {
+      if (snapshot.pages.size >= MAX_MEMOIZED_PAGES) snapshot.pages.clear();
+      page = paginate(snapshot, principal, query);
+      snapshot.pages.set(key, page);
     }
-    const hasMore = items.length > limit;
-    const page = items.slice(0, limit);
-    return { items: page, nextCursor: hasMore ? encodeName(page.at(-1)!.name) : null };
+    return page;
   }
 
   /** Call after every committed registry change: every instance reloads on its next lookup. */
@@ -88,12 +89,31 @@ export class ToolRegistry {
 
   private async load(version: string): Promise<Snapshot> {
     const tools = await this.dataSource.getRepository(Tool).find({ order: { name: 'ASC' } });
-    return { version, tools: new Map(tools.map((tool) => [tool.name, tool])) };
+    return { version, tools: new Map(tools.map((tool) => [tool.name, tool])), pages: new Map() };
   }
 
   private versionKey(): string {
     return this.redis.key('tools:registry-version');
   }
+}
+
+function paginate(snapshot: Snapshot, principal: Principal, query: ToolListQueryDto & PageRequest): Page<Tool> {
+  const after = query.cursor === undefined ? undefined : decodeName(query.cursor);
+  const pattern = query.q?.toLowerCase();
+  const limit = query.limit ?? DEFAULT_PAGE_SIZE;
+  const items: Tool[] = [];
+  for (const tool of snapshot.tools.values()) {
+    if (after !== undefined && tool.name <= after) continue;
+    if (!mayRun(principal, tool)) continue;
+    if (query.kind && tool.kind !== query.kind) continue;
+    if (query.enabled !== undefined && tool.enabled !== query.enabled) continue;
+    if (pattern && !tool.name.toLowerCase().includes(pattern) && !tool.description.toLowerCase().includes(pattern)) continue;
+    items.push(tool);
+    if (items.length > limit) break;
+  }
+  const hasMore = items.length > limit;
+  const page = items.slice(0, limit);
+  return { items: page, nextCursor: hasMore ? encodeName(page.at(-1)!.name) : null };
 }
 
 function mayRun(principal: Principal, tool: Tool): boolean {
