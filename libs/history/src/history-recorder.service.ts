@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DataSource, InsertQueryBuilder } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { historyConfig, LogThrottle, ReadinessChecks } from '@app/core';
 import { InvocationSource, InvocationStatus, ToolInvocation } from './entities/tool-invocation.entity.js';
 import { redactSecrets, truncateResult } from './redaction.js';
@@ -23,8 +23,6 @@ export interface InvocationRecord {
 }
 
 type Row = ToolInvocation;
-// TypeORM's deep-partial type can't see that jsonb columns take any JSON value.
-type InsertValues = Parameters<InsertQueryBuilder<ToolInvocation>['values']>[0];
 
 /**
  * The tool invocation log, written behind the caller's back: record() only buffers, and the buffer is written with
@@ -105,7 +103,7 @@ export class HistoryRecorder implements OnApplicationBootstrap, BeforeApplicatio
     while (this.buffer.length > 0) {
       const batch = this.buffer.slice(0, this.config.batchSize);
       try {
-        await this.dataSource.createQueryBuilder().insert().into(ToolInvocation).values(batch as InsertValues).updateEntity(false).execute();
+        await this.insert(batch);
       } catch (error) {
         this.lastError = (error as Error).message;
         this.warn(`writing ${batch.length} tool invocation(s) failed, ${this.buffer.length} kept for retry: ${this.lastError}`);
@@ -117,6 +115,36 @@ export class HistoryRecorder implements OnApplicationBootstrap, BeforeApplicatio
       if (this.lastError) this.logger.log('tool invocation log writes resumed');
       this.lastError = undefined;
     }
+  }
+
+  /**
+   * One statement with one array per column, whatever the batch size: the query builder spent more time naming and
+   * escaping 14 parameters per row than the database spent inserting them.
+   */
+  private async insert(batch: Row[]): Promise<void> {
+    const json = (value: unknown) => (value === null || value === undefined ? null : JSON.stringify(value));
+    await this.dataSource.query(
+      `INSERT INTO tool_invocations
+         (id, user_id, tool_name, source, conversation_id, run_id, arguments, result, status, error_code, error_message, duration_ms, cached, created_at)
+       SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::varchar[], $4::varchar[], $5::uuid[], $6::uuid[], $7::jsonb[], $8::jsonb[],
+                            $9::varchar[], $10::varchar[], $11::text[], $12::integer[], $13::boolean[], $14::timestamptz[])`,
+      [
+        batch.map((row) => row.id),
+        batch.map((row) => row.userId),
+        batch.map((row) => row.toolName),
+        batch.map((row) => row.source),
+        batch.map((row) => row.conversationId),
+        batch.map((row) => row.runId),
+        batch.map((row) => json(row.arguments)),
+        batch.map((row) => json(row.result)),
+        batch.map((row) => row.status),
+        batch.map((row) => row.errorCode),
+        batch.map((row) => row.errorMessage),
+        batch.map((row) => row.durationMs),
+        batch.map((row) => row.cached),
+        batch.map((row) => row.createdAt.toISOString()),
+      ],
+    );
   }
 
   /** Strictly increasing per instance, so calls recorded in the same millisecond still list in the order they ran. */
