@@ -6,6 +6,7 @@ import { ConversationsService } from './conversations.service.js';
 import { ErasureController } from './erasure.controller.js';
 import { HistoryErasureService } from './history-erasure.service.js';
 import { HistoryRecorder } from './history-recorder.service.js';
+import { HistorySearchService } from './history-search.service.js';
 import { RetentionService } from './retention.service.js';
 import { SessionContextService } from './session-context.service.js';
 import { ToolInvocationsController } from './tool-invocations.controller.js';
@@ -21,9 +22,10 @@ import { ToolInvocationsService } from './tool-invocations.service.js';
     SessionContextService,
     ToolInvocationsService,
     HistoryRecorder,
+    HistorySearchService,
     HistoryErasureService,
     RetentionService,
   ],
-  exports: [HistoryRecorder, ConversationsService, ConversationExportService, SessionContextService, ToolInvocationsService],
+  exports: [HistoryRecorder, ConversationsService, ConversationExportService, SessionContextService, ToolInvocationsService, HistorySearchService],
 })
 export class HistoryModule {}

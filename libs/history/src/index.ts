@@ -8,5 +8,6 @@ export { ConversationsService } from './conversations.service.js';
 export { ConversationExportService } from './conversation-export.service.js';
 export { SessionContextService } from './session-context.service.js';
 export { RetentionService } from './retention.service.js';
+export { HistorySearchService, HISTORY_SEARCH_KINDS, type HistorySearchKind, type HistoryMatch, type HistorySearchQuery, type HistorySearchResult } from './history-search.service.js';
 export { ToolInvocationsService } from './tool-invocations.service.js';
 export { ToolInvocationDto, ToolInvocationPageDto, ToolInvocationQueryDto, toToolInvocationDto } from './dto/tool-invocation.dto.js';

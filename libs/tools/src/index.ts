@@ -5,4 +5,9 @@ export { ToolExecutor, type ToolCallResult, type ExecuteOptions } from './tool-e
 export { ToolRegistry } from './tool-registry.service.js';
 export { ToolHandlers, ToolExecutionError, type ToolKindHandler, type ToolCallContext, type ToolProgress } from './tool-handler.js';
 export { BuiltinToolHandler, BUILTIN_TOOLS } from './builtin/builtin-tool.handler.js';
+export type { BuiltinTool } from './builtin/builtin-tool.js';
+export { HttpToolHandler } from './http/http-tool.handler.js';
+export { SafeHttpClient, type HttpCall, type HttpReply } from './http/safe-http-client.js';
 export { ToolCallObservers, type ToolCallObserver, type ToolCallEvent } from './tool-call-observers.js';
+export { UpstreamServer } from './upstreams/upstream-server.entity.js';
+export { UpstreamSync } from './upstreams/upstream-sync.service.js';

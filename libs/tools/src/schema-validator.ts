@@ -52,6 +52,13 @@ export class SchemaValidator {
     }
     const { validate } = entry;
     if (validate(value)) return [];
-    return (validate.errors ?? []).map((error) => ({ pointer: pointerOf(error), message: `${pointerOf(error)} ${describe(error)}` }));
+    // Branches (if/then, allOf) can report the same failure twice: each pointer and message once.
+    const errors = new Map<string, FieldError>();
+    for (const error of validate.errors ?? []) {
+      const pointer = pointerOf(error);
+      const message = `${pointer} ${describe(error)}`;
+      errors.set(message, { pointer, message });
+    }
+    return [...errors.values()];
   }
 }

@@ -29,6 +29,8 @@ interface Outcome {
   isError: boolean;
   errorCode?: string;
   errorMessage?: string;
+  /** The handler's own problem (an upstream that can't be reached): recorded, then answered as it is. */
+  problem?: DomainException;
 }
 
 const CANCELLED = new DomainException({ status: 499, code: 'CANCELLED', title: 'Cancelled', detail: 'The caller cancelled the call.' });
@@ -82,6 +84,7 @@ export class ToolExecutor {
       cached,
     });
     this.observers.notify({ toolName: tool.name, kind: tool.kind, source: options.source, outcome: outcome.status, errorCode: outcome.errorCode, cached, durationMs });
+    if (outcome.problem) throw outcome.problem;
     if (outcome.status === 'timeout') throw toolTimedOut(name, tool.timeoutMs);
     if (outcome.status === 'cancelled') throw CANCELLED;
     return { result: outcome.result, isError: outcome.isError, durationMs, cached, invocationId };
@@ -115,7 +118,7 @@ export class ToolExecutor {
         return { status, result: null, isError: true, errorCode: status.toUpperCase(), errorMessage: `${tool.name} ${status === 'timeout' ? 'timed out' : 'was cancelled'}` };
       }
       if (error instanceof ToolExecutionError) return failed(error.code, error.message);
-      if (error instanceof DomainException) throw error;
+      if (error instanceof DomainException) return { ...failed(error.code, error.message), problem: error };
       return failed('TOOL_FAILED', `${tool.name} failed: ${(error as Error).message}`);
     }
     const outputErrors = this.validator.validateOutput(tool, result);

@@ -26,6 +26,16 @@ export function toolUnavailable(name: string, detail: string): DomainException {
   return new DomainException({ status: 502, code: 'TOOL_UNAVAILABLE', title: 'Tool unavailable', detail: `${name}: ${detail}` });
 }
 
+/** An upstream MCP server could not be reached (refused, reset, timed out, refused our credentials). */
+export function upstreamUnavailable(upstream: string, reason: string, toolName?: string): DomainException {
+  return new DomainException({
+    status: 502,
+    code: 'UPSTREAM_UNAVAILABLE',
+    title: 'Upstream MCP server unavailable',
+    detail: `${toolName ? `${toolName}: ` : ''}the upstream MCP server ${upstream} is unavailable: ${reason}`,
+  });
+}
+
 export function toolExists(name: string): DomainException {
   return new DomainException({ status: 409, code: 'TOOL_EXISTS', title: 'Tool exists', detail: `A tool named ${name} already exists.` });
 }

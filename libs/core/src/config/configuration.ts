@@ -104,7 +104,26 @@ export const historyConfig = registerAs('history', () => {
 
 export const toolsConfig = registerAs('tools', () => {
   const env = readEnvironment();
-  return { maxResultBytes: env.TOOL_MAX_RESULT_BYTES };
+  return {
+    maxResultBytes: env.TOOL_MAX_RESULT_BYTES,
+    httpAllowlist: env.TOOLS_HTTP_ALLOWLIST,
+    httpMaxResponseBytes: env.TOOLS_HTTP_MAX_RESPONSE_BYTES,
+    upstreamSyncIntervalMs: env.UPSTREAM_SYNC_INTERVAL_SECONDS * 1000,
+    upstreamConnectTimeoutMs: env.UPSTREAM_CONNECT_TIMEOUT_MS,
+  };
+});
+
+export const mcpConfig = registerAs('mcp', () => {
+  const env = readEnvironment();
+  return {
+    allowAnonymous: env.MCP_ALLOW_ANONYMOUS,
+    conformanceFixtures: env.MCP_CONFORMANCE_FIXTURES,
+    allowedHosts: env.MCP_ALLOWED_HOSTS,
+    allowedOrigins: env.MCP_ALLOWED_ORIGINS,
+    sessionIdleMs: env.MCP_SESSION_IDLE_SECONDS * 1000,
+    pageSize: env.MCP_PAGE_SIZE,
+    publicUrl: env.PUBLIC_URL?.replace(/\/+$/, ''),
+  };
 });
 
 export const secretsConfig = registerAs('secrets', () => {
@@ -126,4 +145,5 @@ export const CONFIG_NAMESPACES = [
   historyConfig,
   toolsConfig,
   secretsConfig,
+  mcpConfig,
 ];

@@ -35,6 +35,19 @@ const toInteger = ({ value }: { value: unknown }) => {
   return /^-?\d+$/.test(text) ? Number(text) : value;
 };
 
+const toList = ({ value }: { value: unknown }) =>
+  typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : value;
+
+const IPV4_OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
+const HOST_LABEL = '[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?';
+/** A hostname (optionally `*.`-prefixed), an IPv4 address or range, or an IPv6 address or range. */
+const ALLOWLIST_ENTRY = new RegExp(
+  `^((\\*\\.)?(?![\\d.]+$)${HOST_LABEL}(\\.${HOST_LABEL})*` +
+    `|(${IPV4_OCTET}\\.){3}${IPV4_OCTET}(\\/(3[0-2]|[12]?\\d))?` +
+    `|\\[?[0-9a-f]*:[0-9a-f:.]*\\]?(\\/(12[0-8]|1[01]\\d|[1-9]?\\d))?)$`,
+  'i',
+);
+
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** Accepts plain bytes (`1048576`) or a size with a unit (`512kb`, `1mb`). */
@@ -180,6 +193,73 @@ export class Environment {
   @IsInt()
   @Min(1024)
   TOOL_MAX_RESULT_BYTES = 1024 * 1024;
+
+  /**
+   * Comma-separated hosts HTTP tools may reach although they resolve to loopback/private addresses: hostnames,
+   * `*.example.com` (subdomains), IP addresses or CIDR ranges (matched against IP-literal URLs). Metadata addresses stay refused.
+   */
+  @Transform(toList)
+  @Matches(ALLOWLIST_ENTRY, { each: true, message: 'TOOLS_HTTP_ALLOWLIST entries must be hostnames, *.domain wildcards, IP addresses or CIDR ranges' })
+  TOOLS_HTTP_ALLOWLIST: string[] = [];
+
+  /** Outbound HTTP responses (http_request, HTTP tools) are read up to this size. */
+  @Transform(toBytes)
+  @IsInt()
+  @Min(1024)
+  TOOLS_HTTP_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+  /** Seconds between re-syncs of every enabled upstream MCP server's tools (one instance at a time); 0 turns it off. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(86_400)
+  UPSTREAM_SYNC_INTERVAL_SECONDS = 300;
+
+  /** How long connecting to an upstream MCP server may take before its tools answer 502. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  UPSTREAM_CONNECT_TIMEOUT_MS = 5000;
+
+  /** Lets MCP callers without an API key in, as the built-in anonymous member. For conformance runs and local use only. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  MCP_ALLOW_ANONYMOUS = false;
+
+  /** Registers the tools, resources and prompts the official MCP conformance suite calls. Never in production. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  MCP_CONFORMANCE_FIXTURES = false;
+
+  /** Host header values /mcp answers (DNS-rebinding protection); hostnames, with an optional :port. */
+  @Transform(toList)
+  @IsString({ each: true })
+  MCP_ALLOWED_HOSTS: string[] = ['localhost', '127.0.0.1', '[::1]'];
+
+  /** Origin header values /mcp accepts from browsers; requests without an Origin are not browsers and pass. */
+  @Transform(toList)
+  @IsString({ each: true })
+  MCP_ALLOWED_ORIGINS: string[] = ['http://localhost', 'http://127.0.0.1', 'http://[::1]'];
+
+  /** Items per page of MCP tools/list, resources/list and prompts/list. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  MCP_PAGE_SIZE = 100;
+
+  /** A 2025-era MCP session unused this long is closed and forgotten. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(10)
+  @Max(86_400)
+  MCP_SESSION_IDLE_SECONDS = 1800;
+
+  /** The URL clients reach this server at (behind a proxy); the OAuth resource metadata names it. Default: from the request. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_URL must be an http(s):// URL' })
+  PUBLIC_URL?: string;
 
   @Transform(toBoolean)
   @IsBoolean()
