@@ -34,7 +34,8 @@ function captureLogs(app: () => NestFastifyApplication): string[] {
 describe('tools: upstream MCP servers', () => {
   const app = useTestApp({
     reset: true,
-    env: { API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0', UPSTREAM_SYNC_INTERVAL_SECONDS: '0', UPSTREAM_CONNECT_TIMEOUT_MS: '1000' },
+    // The test's MCP servers listen on loopback, which the outbound guard refuses unless allow-listed.
+    env: { API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0', UPSTREAM_SYNC_INTERVAL_SECONDS: '0', UPSTREAM_CONNECT_TIMEOUT_MS: '1000', TOOLS_HTTP_ALLOWLIST: '127.0.0.1' },
   });
   const logs = captureLogs(app);
   let upstream: UpstreamMcpServer;
@@ -181,6 +182,17 @@ describe('tools: upstream MCP servers', () => {
     expect(body(await sync(id), 502).code).toBe('UPSTREAM_UNAVAILABLE');
   });
 
+  it('refuses upstreams on metadata addresses, and on private ones unless allow-listed, through the outbound guard', async () => {
+    const metadata = body(await inject('POST', '/upstreams', { name: 'metadata', url: 'http://169.254.169.254/mcp' }), 201);
+    expect(metadata).toMatchObject({ status: 'error' });
+    expect(metadata.lastError).toMatch(/169\.254\.169\.254/);
+    const local = body(await inject('POST', '/upstreams', { name: 'local', url: upstream.url.replace('127.0.0.1', 'localhost') }), 201);
+    expect(local).toMatchObject({ status: 'error' });
+    expect(local.lastError).toMatch(/localhost/);
+    const names = body(await inject('GET', '/tools?kind=mcp'), 200).items.map((tool: { name: string }) => tool.name);
+    expect(names.filter((name: string) => /^(metadata|local)\./.test(name))).toEqual([]);
+  });
+
   it('never hangs on an upstream that accepts connections and says nothing', async () => {
     const sockets = new Set<net.Socket>();
     const silent = net.createServer((socket) => sockets.add(socket));
@@ -201,7 +213,8 @@ describe('tools: upstream MCP servers', () => {
   it('deletes an upstream with its tools', async () => {
     const { id } = await register();
     await inject('DELETE', `/upstreams/${id}`).then((response) => expect(response.statusCode).toBe(204));
-    expect(body(await inject('GET', '/tools?kind=mcp'), 200).items).toEqual([]);
+    const names = body(await inject('GET', '/tools?kind=mcp'), 200).items.map((tool: { name: string }) => tool.name);
+    expect(names.filter((name: string) => /^(metadata|local)\./.test(name))).toEqual([]);
     expect(body(await invoke('demo.add', { a: 1, b: 1 }), 404).code).toBe('TOOL_NOT_FOUND');
     expect(body(await inject('GET', `/upstreams/${id}`), 404).code).toBe('UPSTREAM_NOT_FOUND');
     const [deleted] = body(await inject('GET', '/audit?action=upstream.deleted'), 200).items;
@@ -239,7 +252,7 @@ describe('tools: upstream MCP servers', () => {
 });
 
 describe('tools: upstream MCP servers, synced on an interval', () => {
-  const app = useTestApp({ reset: true, env: { API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0', UPSTREAM_SYNC_INTERVAL_SECONDS: '1' } });
+  const app = useTestApp({ reset: true, env: { API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0', UPSTREAM_SYNC_INTERVAL_SECONDS: '1', TOOLS_HTTP_ALLOWLIST: '127.0.0.1' } });
 
   it('picks up a tool the upstream added, as the system', async () => {
     const upstream = new UpstreamMcpServer(TOKEN);

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { Agent, request } from 'undici';
+import { Agent, fetch as undiciFetch, request } from 'undici';
 import { toolsConfig } from '@app/core';
 import { ToolExecutionError } from '../tool-handler.js';
 import { AddressPolicy, ForbiddenAddressError } from './address-policy.js';
@@ -90,6 +90,13 @@ export class SafeHttpClient implements OnModuleDestroy {
     const policy = new AddressPolicy(new HostAllowlist(config.httpAllowlist));
     this.agent = new Agent({ connect: guardedConnector(policy, CONNECT_TIMEOUT_MS) });
   }
+
+  /**
+   * A fetch that connects only where the guard allows, for clients that take one (the MCP SDK's transport talking to
+   * upstreams). Redirects it follows go through the same connector, so every hop is checked too.
+   */
+  readonly fetch = (url: string | URL, init?: RequestInit): Promise<Response> =>
+    undiciFetch(url, { ...(init as Parameters<typeof undiciFetch>[1]), dispatcher: this.agent }) as unknown as Promise<Response>;
 
   async onModuleDestroy(): Promise<void> {
     await this.agent.destroy();

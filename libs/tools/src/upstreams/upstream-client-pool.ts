@@ -3,6 +3,7 @@ import type { ConfigType } from '@nestjs/config';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import { DataSource } from 'typeorm';
 import { APP_VERSION, SecretBox, toolsConfig } from '@app/core';
+import { SafeHttpClient } from '../http/safe-http-client.js';
 import { describeFailure } from './upstream-failure.js';
 import { UpstreamServer } from './upstream-server.entity.js';
 import { connectionRevision } from './upstream-tool-config.js';
@@ -43,6 +44,7 @@ export class UpstreamClientPool implements OnApplicationShutdown {
     @Inject(toolsConfig.KEY) private readonly config: ConfigType<typeof toolsConfig>,
     private readonly dataSource: DataSource,
     private readonly secrets: SecretBox,
+    private readonly http: SafeHttpClient,
   ) {}
 
   /** The client for a tool's upstream; reads the upstream's row only when the pool has no client of `revision`. */
@@ -96,6 +98,8 @@ export class UpstreamClientPool implements OnApplicationShutdown {
     const client = new Client({ name: 'mcp-assistant', version: APP_VERSION }, { versionNegotiation: { mode: 'auto' } });
     const transport = new StreamableHTTPClientTransport(new URL(upstream.url), {
       requestInit: { headers: this.secrets.openValues(upstream.headers) },
+      // The outbound guard of HTTP tools: an upstream on a private or metadata address needs TOOLS_HTTP_ALLOWLIST.
+      fetch: this.http.fetch,
       // A broken background stream is retried a little, then the next call reconnects through the pool.
       reconnectionOptions: { initialReconnectionDelay: 1000, maxReconnectionDelay: 5000, reconnectionDelayGrowFactor: 2, maxRetries: 2 },
     });
