@@ -189,8 +189,7 @@ describe('tools: upstream MCP servers', () => {
     const local = body(await inject('POST', '/upstreams', { name: 'local', url: upstream.url.replace('127.0.0.1', 'localhost') }), 201);
     expect(local).toMatchObject({ status: 'error' });
     expect(local.lastError).toMatch(/localhost/);
-    const names = body(await inject('GET', '/tools?kind=mcp'), 200).items.map((tool: { name: string }) => tool.name);
-    expect(names.filter((name: string) => /^(metadata|local)\./.test(name))).toEqual([]);
+    expect(body(await inject('GET', '/tools?kind=mcp'), 200).items).toEqual([]);
   });
 
   it('never hangs on an upstream that accepts connections and says nothing', async () => {
@@ -213,8 +212,7 @@ describe('tools: upstream MCP servers', () => {
   it('deletes an upstream with its tools', async () => {
     const { id } = await register();
     await inject('DELETE', `/upstreams/${id}`).then((response) => expect(response.statusCode).toBe(204));
-    const names = body(await inject('GET', '/tools?kind=mcp'), 200).items.map((tool: { name: string }) => tool.name);
-    expect(names.filter((name: string) => /^(metadata|local)\./.test(name))).toEqual([]);
+    expect(body(await inject('GET', '/tools?kind=mcp'), 200).items).toEqual([]);
     expect(body(await invoke('demo.add', { a: 1, b: 1 }), 404).code).toBe('TOOL_NOT_FOUND');
     expect(body(await inject('GET', `/upstreams/${id}`), 404).code).toBe('UPSTREAM_NOT_FOUND');
     const [deleted] = body(await inject('GET', '/audit?action=upstream.deleted'), 200).items;

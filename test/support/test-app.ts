@@ -3,6 +3,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import pg from 'pg';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS_TABLE, RedisService } from '@app/core';
+import { ToolRegistry } from '@app/tools';
 import { AppModule } from '../../apps/server/src/app.module.js';
 import { createApp } from '../../apps/server/src/create-app.js';
 
@@ -78,6 +79,8 @@ export async function resetState(app: NestFastifyApplication): Promise<void> {
   if (tables.length) await dataSource.query(`TRUNCATE ${tables.map((t) => `"${t.tablename}"`).join(', ')} CASCADE`);
   const redis = app.get(RedisService);
   if (redis.ready) await redis.client!.flushDb();
+  // The registry is held in memory; without Redis nothing else would tell it that its tables were emptied.
+  await app.get(ToolRegistry).changed();
 }
 
 /**
