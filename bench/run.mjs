@@ -83,11 +83,39 @@ const CASES = [
     reference: { server: 'fastify', path: '/health/live' },
     app: { server: 'app', path: '/tools/calculator/invoke', authenticated: true, method: 'POST', body: { arguments: { expression: '2 * (3 + 4)' } } },
   },
+  { name: 'GET /tools (PG+Redis)', scaled: true, reference: { server: 'fastify', path: '/tools' }, app: { server: 'appScaled', path: '/tools', authenticated: true } },
+  {
+    name: 'POST invoke (PG+Redis)',
+    scaled: true,
+    reference: { server: 'fastify', path: '/health/live' },
+    app: { server: 'appScaled', path: '/tools/calculator/invoke', authenticated: true, method: 'POST', body: { arguments: { expression: '2 * (3 + 4)' } } },
+  },
 ];
 
 // BENCH_CASES=users runs only the cases whose name contains one of the comma-separated words.
 const only = process.env.BENCH_CASES?.split(',').filter(Boolean);
-const selected = only ? CASES.filter((benchCase) => only.some((word) => benchCase.name.includes(word))) : CASES;
+const selected = (only ? CASES.filter((benchCase) => only.some((word) => benchCase.name.includes(word))) : CASES).filter(
+  (benchCase) => !benchCase.scaled || (process.env.BENCH_DATABASE_URL && process.env.BENCH_REDIS_URL),
+);
+
+/** The bench database and Redis db start empty, so the member the bench creates is new. */
+async function emptyBenchStores(databaseUrl, redisUrl) {
+  const { default: pg } = await import('pg');
+  const admin = new URL(databaseUrl);
+  const name = admin.pathname.slice(1);
+  if (!/bench/.test(name)) throw new Error(`BENCH_DATABASE_URL must name a database with "bench" in its name (got ${name})`);
+  admin.pathname = '/postgres';
+  const client = new pg.Client({ connectionString: admin.toString() });
+  await client.connect();
+  await client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  await client.query(`CREATE DATABASE "${name}"`);
+  await client.end();
+  const { createClient } = await import('redis');
+  const redis = createClient({ url: redisUrl });
+  await redis.connect();
+  await redis.flushDb();
+  await redis.quit();
+}
 
 /** A member and an API key of theirs, made through the API, for the authenticated cases. */
 async function memberKey(url) {
@@ -104,24 +132,30 @@ async function memberKey(url) {
   return (await post(`/users/${user.id}/api-keys`, { name: 'bench' })).key;
 }
 
-const app = await startServer('app', ['dist/apps/server/src/main.js'], {
+const appEnv = {
   PORT: '0',
   HOST: '127.0.0.1',
-  DATA_DIR: 'memory',
-  DATABASE_URL: '',
-  REDIS_URL: '',
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
   API_KEY: BENCH_ADMIN_KEY,
   // The limiter still runs on every request; the budget is just out of the benchmark's reach.
   RATE_LIMIT_MAX: '1000000000',
-});
+};
+const app = await startServer('app', ['dist/apps/server/src/main.js'], { ...appEnv, DATA_DIR: 'memory', DATABASE_URL: '', REDIS_URL: '' });
+// As it runs at scale: Postgres and Redis, when BENCH_DATABASE_URL and BENCH_REDIS_URL name them (emptied first).
+const scaled = process.env.BENCH_DATABASE_URL && process.env.BENCH_REDIS_URL;
+if (scaled) await emptyBenchStores(process.env.BENCH_DATABASE_URL, process.env.BENCH_REDIS_URL);
+const appScaled = scaled
+  ? await startServer('app-pg-redis', ['dist/apps/server/src/main.js'], { ...appEnv, DATABASE_URL: process.env.BENCH_DATABASE_URL, REDIS_URL: process.env.BENCH_REDIS_URL })
+  : undefined;
 const key = await memberKey(app.url);
+const scaledKey = appScaled && (await memberKey(appScaled.url));
 // The reference serves the very page the app serves the member, so both serialize the same document.
 const toolsPage = join(mkdtempSync(join(tmpdir(), 'bench-')), 'tools.json');
 writeFileSync(toolsPage, await (await fetch(`${app.url}/tools`, { headers: { authorization: `Bearer ${key}` } })).text());
 const servers = {
   fastify: await startServer('fastify', ['bench/baseline-server.mjs'], { BENCH_TOOLS_PAGE: toolsPage }),
   app,
+  ...(appScaled && { appScaled }),
   bareNest: await startServer('bare-nest', ['bench/bare-nest-server.mjs']),
 };
 
@@ -131,7 +165,7 @@ try {
     url: servers[server].url + path,
     method,
     body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { ...(authenticated ? { authorization: `Bearer ${key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    headers: { ...(authenticated ? { authorization: `Bearer ${server === 'appScaled' ? scaledKey : key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
   });
   for (const benchCase of selected) {
     const reference = request(benchCase.reference);
