@@ -1,7 +1,7 @@
 // `npm run bench`: each case loads a reference request and a measured one, alternating, in one run, and the table
 // gives req/s, latency and the ratio measured / reference. Numbers are for comparison within a run only.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -35,6 +35,7 @@ function startServer(name, args, env = {}) {
         resolve({
           name,
           url: match[1],
+          pid: child.pid,
           stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }),
         });
       }
@@ -45,27 +46,45 @@ function startServer(name, args, env = {}) {
   });
 }
 
-async function load(url, request) {
-  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, ...request });
-  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99 };
+/** CPU seconds (user + system) a process has used so far, from /proc; undefined where there is no /proc. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * req/s and latency, and the server's CPU time per request: on a busy machine a server gets less of its core and its
+ * req/s drops, but what each request costs it barely moves, so the CPU ratio is the steadier of the two.
+ */
+async function load(server, request) {
+  const before = cpuSeconds(server.pid);
+  const result = await autocannon({ url: request.url, connections: CONNECTIONS, duration: DURATION, ...request.options });
+  const after = cpuSeconds(server.pid);
+  if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  const cpuUs = before === undefined || after === undefined ? NaN : ((after - before) * 1e6) / result.requests.total;
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
 }
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** Warms both up (JIT, connections), then alternates them for ROUNDS rounds; medians of each measure. */
-async function compare(referenceUrl, referenceRequest, appUrl, appRequest) {
-  await autocannon({ url: referenceUrl, connections: CONNECTIONS, duration: 1, ...referenceRequest });
-  await autocannon({ url: appUrl, connections: CONNECTIONS, duration: 1, ...appRequest });
+async function compare(reference, app) {
+  await autocannon({ url: reference.request.url, connections: CONNECTIONS, duration: 1, ...reference.request.options });
+  await autocannon({ url: app.request.url, connections: CONNECTIONS, duration: 1, ...app.request.options });
   const base = [];
   const ours = [];
   for (let round = 0; round < ROUNDS; round++) {
-    base.push(await load(referenceUrl, referenceRequest));
-    ours.push(await load(appUrl, appRequest));
+    base.push(await load(reference.server, reference.request));
+    ours.push(await load(app.server, app.request));
   }
-  const summary = (runs) => ({ rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)) });
-  const ratios = base.map((run, index) => ours[index].rps / run.rps);
-  return { base: summary(base), ours: summary(ours), ratio: median(ratios) };
+  const summary = (runs) => ({ rps: median(runs.map((r) => r.rps)), p50: median(runs.map((r) => r.p50)), p99: median(runs.map((r) => r.p99)), cpuUs: median(runs.map((r) => r.cpuUs)) });
+  const ratio = median(base.map((run, index) => ours[index].rps / run.rps));
+  const cpuRatio = median(base.map((run, index) => run.cpuUs / ours[index].cpuUs));
+  return { base: summary(base), ours: summary(ours), ratio, cpuRatio };
 }
 
 const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
@@ -162,16 +181,21 @@ const servers = {
 const rows = [];
 try {
   const request = ({ server, path, authenticated, method = 'GET', body }) => ({
-    url: servers[server].url + path,
-    method,
-    body: body === undefined ? undefined : JSON.stringify(body),
-    headers: { ...(authenticated ? { authorization: `Bearer ${server === 'appScaled' ? scaledKey : key}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    server: servers[server],
+    request: {
+      url: servers[server].url + path,
+      options: {
+        method,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        headers: {
+          ...(authenticated ? { authorization: `Bearer ${server === 'appScaled' ? scaledKey : key}` } : {}),
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+      },
+    },
   });
   for (const benchCase of selected) {
-    const reference = request(benchCase.reference);
-    const measured = request(benchCase.app);
-    const options = ({ method, body, headers }) => ({ method, body, headers });
-    const result = await compare(reference.url, options(reference), measured.url, options(measured));
+    const result = await compare(request(benchCase.reference), request(benchCase.app));
     rows.push({ case: benchCase.name, referenceName: benchCase.reference.server, ...result });
   }
 } finally {
@@ -183,11 +207,15 @@ console.log(
   `\n${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION} s per case (medians), Node ${process.version}` +
     `${pinned ? `, servers pinned to core ${cores - 1}` : ''}\n`,
 );
-console.log(`${'case'.padEnd(30)}${pad('reference', 10)}${pad('req/s', 8)}${pad('p50', 6)}${pad('p99', 6)}${pad('measured req/s', 16)}${pad('p50', 6)}${pad('p99', 6)}${pad('ratio', 9)}`);
-for (const { case: name, referenceName, base, ours, ratio } of rows) {
+console.log(
+  `${'case'.padEnd(30)}${pad('reference', 10)}${pad('req/s', 8)}${pad('p50', 6)}${pad('p99', 6)}${pad('µs CPU', 8)}` +
+    `${pad('measured req/s', 16)}${pad('p50', 6)}${pad('p99', 6)}${pad('µs CPU', 8)}${pad('ratio', 9)}${pad('CPU ratio', 11)}`,
+);
+for (const { case: name, referenceName, base, ours, ratio, cpuRatio } of rows) {
   console.log(
-    `${name.padEnd(30)}${pad(referenceName, 10)}${pad(Math.round(base.rps), 8)}${pad(base.p50, 6)}${pad(base.p99, 6)}` +
-      `${pad(Math.round(ours.rps), 16)}${pad(ours.p50, 6)}${pad(ours.p99, 6)}${pad(`${(ratio * 100).toFixed(1)} %`, 9)}`,
+    `${name.padEnd(30)}${pad(referenceName, 10)}${pad(Math.round(base.rps), 8)}${pad(base.p50, 6)}${pad(base.p99, 6)}${pad(Math.round(base.cpuUs), 8)}` +
+      `${pad(Math.round(ours.rps), 16)}${pad(ours.p50, 6)}${pad(ours.p99, 6)}${pad(Math.round(ours.cpuUs), 8)}` +
+      `${pad(`${(ratio * 100).toFixed(1)} %`, 9)}${pad(`${(cpuRatio * 100).toFixed(1)} %`, 11)}`,
   );
 }
 
