@@ -25,7 +25,7 @@ describe('cache', () => {
     await resetState(app());
     const redis = app().get(RedisService);
     await cache.set('probe', 'value', 60_000);
-    const keys = await redis.client!.keys('*');
+    const keys = await redis.client!.keys('*probe');
     expect(keys).toEqual([`${process.env.REDIS_KEY_PREFIX}cache:probe`]);
   });
 

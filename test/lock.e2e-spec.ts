@@ -45,7 +45,7 @@ describe('locks', () => {
   it('releases the lock when the task ends, so a later call runs', async () => {
     expect(await locks.runExclusive('job', 5000, async () => 1)).toEqual({ ran: true, value: 1 });
     expect(await second.get(LockService).runExclusive('job', 5000, async () => 2)).toEqual({ ran: true, value: 2 });
-    if (onPostgres) expect(await first.get(RedisService).client!.keys('*')).toEqual([]);
+    if (onPostgres) expect(await first.get(RedisService).client!.keys('*lock:*')).toEqual([]);
   });
 
   it('releases the lock when the task throws, and passes the error on', async () => {
