@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { CoreModule } from '@app/core';
 import { HealthModule } from '@app/health';
 import { HistoryModule } from '@app/history';
+import { McpModule } from '@app/mcp';
 import { ToolsModule } from '@app/tools';
 import { UsersModule } from '@app/users';
 import { SCHEMA } from './schema.js';
 
 @Module({
-  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule, HistoryModule, ToolsModule],
+  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule, HistoryModule, ToolsModule, McpModule],
 })
 export class AppModule {}

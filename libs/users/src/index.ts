@@ -10,3 +10,4 @@ export { AuditService, type AuditEntry } from './audit.service.js';
 export { ApiKeyAuthenticator, credentialFrom } from './api-key-authenticator.service.js';
 export { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes, Roles } from './auth.decorators.js';
 export { BUILTIN_ADMIN_ID } from './builtin-admin.service.js';
+export { ANONYMOUS_USER_ID, AnonymousUserService } from './anonymous-user.service.js';

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { AnonymousUserService } from './anonymous-user.service.js';
 import { ApiKeyAuthenticator } from './api-key-authenticator.service.js';
 import { ApiKeyCache } from './api-key-cache.js';
 import { ApiKeysController, MyApiKeysController } from './api-keys.controller.js';
@@ -22,12 +23,13 @@ import { UsersService } from './users.service.js';
     ApiKeyCache,
     ApiKeyAuthenticator,
     BuiltinAdminService,
+    AnonymousUserService,
     UsersService,
     ApiKeysService,
     AuditService,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [ApiKeyAuthenticator, AuditService, UsersService],
+  exports: [ApiKeyAuthenticator, AnonymousUserService, AuditService, UsersService],
 })
 export class UsersModule {}

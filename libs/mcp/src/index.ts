@@ -1,0 +1,10 @@
+export { McpModule } from './mcp.module.js';
+export { McpServerFactory, SERVER_INFO } from './mcp-server.factory.js';
+export { McpTools } from './mcp-tools.service.js';
+export { McpResources } from './resources/mcp-resources.service.js';
+export type { McpResourceProvider } from './resources/resource-provider.js';
+export { McpPrompts } from './prompts/mcp-prompts.service.js';
+export type { McpPromptProvider } from './prompts/prompt-provider.js';
+export { McpRequestChannel } from './mcp-request-channel.js';
+export { LegacySessions } from './transport/legacy-sessions.service.js';
+export { MCP_SESSION_STORE, InMemorySessionStore, type McpSession, type McpSessionStore } from './transport/session-store.js';

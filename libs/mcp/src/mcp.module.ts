@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { HistoryModule } from '@app/history';
+import { ToolsModule } from '@app/tools';
+import { UsersModule } from '@app/users';
+import { ConformanceFixtures } from './fixtures/conformance-fixtures.js';
+import { McpAuthenticator } from './mcp-authenticator.service.js';
+import { McpController } from './mcp.controller.js';
+import { McpServerFactory } from './mcp-server.factory.js';
+import { McpTools } from './mcp-tools.service.js';
+import { McpPrompts } from './prompts/mcp-prompts.service.js';
+import { RequestOriginPolicy } from './request-origin.policy.js';
+import { ConversationResources } from './resources/conversation-resources.js';
+import { McpResources } from './resources/mcp-resources.service.js';
+import { LegacySessions } from './transport/legacy-sessions.service.js';
+import { McpHttpTransport } from './transport/mcp-http-transport.service.js';
+import { InMemorySessionStore, MCP_SESSION_STORE } from './transport/session-store.js';
+
+/** The MCP face of the registry: Streamable HTTP at /mcp for both protocol generations, tools, resources, prompts. */
+@Module({
+  imports: [UsersModule, HistoryModule, ToolsModule],
+  controllers: [McpController],
+  providers: [
+    McpTools,
+    McpResources,
+    McpPrompts,
+    ConversationResources,
+    McpServerFactory,
+    { provide: MCP_SESSION_STORE, useClass: InMemorySessionStore },
+    LegacySessions,
+    McpHttpTransport,
+    McpAuthenticator,
+    RequestOriginPolicy,
+    ConformanceFixtures,
+  ],
+  exports: [McpServerFactory, McpTools, McpResources, McpPrompts],
+})
+export class McpModule {}

@@ -1,0 +1,51 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
+import { createMcpHandler, isLegacyRequest, type AuthInfo, type McpHttpHandler } from '@modelcontextprotocol/server';
+import type { Principal } from '@app/users';
+import { authInfoFor } from '../mcp-principal.js';
+import { McpServerFactory } from '../mcp-server.factory.js';
+import { LegacySessions } from './legacy-sessions.service.js';
+import { McpServerPool } from './server-pool.js';
+
+/**
+ * Streamable HTTP for both protocol generations, as the SDK's legacy-routing pattern does it: requests of the
+ * sessionless 2026-07-28 protocol go to the SDK's per-request handler (served by pooled instances), 2025-era ones
+ * to our sessions.
+ */
+@Injectable()
+export class McpHttpTransport implements OnModuleDestroy {
+  private readonly logger = new Logger(McpHttpTransport.name);
+  private readonly pool: McpServerPool;
+  private readonly modern: McpHttpHandler;
+  private readonly serveModern: NodeMcpRequestHandler;
+
+  constructor(
+    factory: McpServerFactory,
+    private readonly sessions: LegacySessions,
+  ) {
+    this.pool = new McpServerPool(() => factory.build());
+    this.modern = createMcpHandler(() => this.pool.acquire(), { legacy: 'reject', onerror: (error) => this.logger.debug(`MCP: ${error.message}`) });
+    this.serveModern = toNodeHandler(this.modern);
+  }
+
+  /** Serves one request of an authenticated caller; the response is written here, whatever the outcome. */
+  async handle(request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown, principal: Principal, token: string | undefined): Promise<void> {
+    request.auth = authInfoFor(principal, token);
+    if (await isLegacyRequest(headersOnly(request), body)) return this.sessions.handle(request, response, body, principal);
+    return this.serveModern(request, response, body);
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.modern.close();
+  }
+}
+
+/** What classification reads besides the (already parsed) body: method and headers. */
+function headersOnly(request: IncomingMessage): Request {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  return new Request(`http://localhost${request.url ?? '/'}`, { method: request.method, headers });
+}
