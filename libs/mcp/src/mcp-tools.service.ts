@@ -41,8 +41,7 @@ export class McpTools {
       const call = await McpRequestChannel.run(context, () =>
         this.executor.execute(principal, params.name, params.arguments ?? {}, { source: 'mcp', signal: context.mcpReq.signal, onProgress }),
       );
-      const tool = await this.registry.findRunnable(principal, params.name);
-      return toCallToolResult(tool, call);
+      return toCallToolResult(call.tool, call);
     } catch (error) {
       if (!(error instanceof DomainException)) throw error;
       // An unknown tool is a protocol error; every refusal of a known tool is a result the model can read and act on.

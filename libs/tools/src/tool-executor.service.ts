@@ -19,6 +19,8 @@ export interface ToolCallResult {
   durationMs: number;
   cached: boolean;
   invocationId: string;
+  /** The registry entry that ran, for callers that shape the answer by it (MCP's structuredContent). */
+  tool: Tool;
 }
 
 export type ExecuteOptions = Omit<ToolCallContext, 'principal' | 'signal'> & { signal?: AbortSignal };
@@ -87,7 +89,7 @@ export class ToolExecutor {
     if (outcome.problem) throw outcome.problem;
     if (outcome.status === 'timeout') throw toolTimedOut(name, tool.timeoutMs);
     if (outcome.status === 'cancelled') throw CANCELLED;
-    return { result: outcome.result, isError: outcome.isError, durationMs, cached, invocationId };
+    return { result: outcome.result, isError: outcome.isError, durationMs, cached, invocationId, tool };
   }
 
   /** The checks before a call runs; a refusal is a problem for the caller and an event for observers, not a record. */
