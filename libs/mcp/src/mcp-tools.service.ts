@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ProtocolError, ProtocolErrorCode, type CallToolRequestParams, type CallToolResult, type ContentBlock, type ListToolsResult, type ServerContext, type Tool as McpTool } from '@modelcontextprotocol/server';
-import { DomainException, mcpConfig, type Page } from '@app/core';
+import { DomainException, mcpConfig, WeakMemo, type Page } from '@app/core';
 import { Tool, ToolExecutor, ToolRegistry, type ToolCallResult, type ToolProgress } from '@app/tools';
 import type { Principal } from '@app/users';
 import { McpRequestChannel } from './mcp-request-channel.js';
@@ -13,7 +13,7 @@ import { McpRequestChannel } from './mcp-request-channel.js';
 @Injectable()
 export class McpTools {
   /** The registry hands back the same page object until it changes, so its protocol form is built once. */
-  private readonly listed = new WeakMap<Page<Tool>, ListToolsResult>();
+  private readonly listed = new WeakMemo<Page<Tool>, ListToolsResult>();
 
   constructor(
     @Inject(mcpConfig.KEY) private readonly config: ConfigType<typeof mcpConfig>,
@@ -23,12 +23,7 @@ export class McpTools {
 
   async list(principal: Principal, cursor: string | undefined): Promise<ListToolsResult> {
     const page = await protocolErrors(() => this.registry.list(principal, { cursor, limit: this.config.pageSize, enabled: true }));
-    let result = this.listed.get(page);
-    if (!result) {
-      result = { tools: page.items.map(toMcpTool), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) };
-      this.listed.set(page, result);
-    }
-    return result;
+    return this.listed.get(page, () => ({ tools: page.items.map(toMcpTool), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }));
   }
 
   async call(principal: Principal, params: CallToolRequestParams, context: ServerContext): Promise<CallToolResult> {

@@ -11,7 +11,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { mapPage, preSerialize, type Page } from '@app/core';
+import { mapPage, preSerialize, WeakMemo, type Page } from '@app/core';
 import { ToolInvocationPageDto, ToolInvocationsService, toToolInvocationDto } from '@app/history';
 import { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes, Roles, type Actor, type Principal } from '@app/users';
 import {
@@ -35,7 +35,7 @@ import { ToolRegistry } from './tool-registry.service.js';
 @ApiKeyAuth()
 @Controller('tools')
 export class ToolsController {
-  private readonly renderedPages = new WeakMap<Page<Tool>, ToolPageDto>();
+  private readonly renderedPages = new WeakMemo<Page<Tool>, ToolPageDto>();
 
   constructor(
     private readonly registry: ToolRegistry,
@@ -52,12 +52,7 @@ export class ToolsController {
   async list(@CurrentPrincipal() principal: Principal, @Query() query: ToolListQueryDto): Promise<ToolPageDto> {
     // The registry hands out the same page until it changes: render and serialize it once (it is read far more than written).
     const page = await this.registry.list(principal, query);
-    let rendered = this.renderedPages.get(page);
-    if (!rendered) {
-      rendered = preSerialize(mapPage(page, (tool) => this.view(principal, tool)));
-      this.renderedPages.set(page, rendered);
-    }
-    return rendered;
+    return this.renderedPages.get(page, () => preSerialize(mapPage(page, (tool) => this.view(principal, tool))));
   }
 
   @Post()
