@@ -18,6 +18,14 @@ const ACCEPT_BOTH = { accept: 'application/json, text/event-stream', 'content-ty
 
 type Era = 'modern' | 'legacy';
 
+/** A raw 2025-era request on an existing session. */
+const ping = (baseUrl: string, key: string, sessionId: string) =>
+  fetch(`${baseUrl}/mcp`, {
+    method: 'POST',
+    headers: { ...ACCEPT_BOTH, ...bearer(key), 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' },
+    body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' }),
+  });
+
 /** The real app on an ephemeral loopback port, as MCP clients reach it. */
 function useListeningApp(env: Record<string, string>) {
   let app: NestFastifyApplication;
@@ -138,33 +146,18 @@ describe('mcp: Streamable HTTP', () => {
     });
   });
 
-  it('legacy: a session belongs to its opener, DELETE ends it, and an idle one is closed', async () => {
+  it('legacy: a session belongs to its opener and DELETE ends it', async () => {
     const { client, transport } = await open('legacy');
     const sessionId = transport.sessionId!;
+    const held = app().get(LegacySessions).localServers().length;
     const other = await createUser(app());
-    const ping = (key: string, id: string) =>
-      fetch(`${server.url()}/mcp`, {
-        method: 'POST',
-        headers: { ...ACCEPT_BOTH, ...bearer(key), 'mcp-session-id': id, 'mcp-protocol-version': '2025-11-25' },
-        body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' }),
-      });
-    expect((await ping(member.key, sessionId)).status).toBe(200);
-    expect((await ping(other.key, sessionId)).status).toBe(404);
+    expect((await ping(server.url(), member.key, sessionId)).status).toBe(200);
+    expect((await ping(server.url(), other.key, sessionId)).status).toBe(404);
 
     await transport.terminateSession();
-    expect((await ping(member.key, sessionId)).status).toBe(404);
+    expect((await ping(server.url(), member.key, sessionId)).status).toBe(404);
     await client.close();
-
-    const idle = await open('legacy');
-    await idle.client.ping();
-    const sessions = app().get(LegacySessions);
-    expect(await sessions.closeIdle(Date.now())).toBe(0);
-    // Gone without a DELETE: once its streams are closed the session counts as idle.
-    await idle.client.close();
-    await waitFor(async () => {
-      await sessions.closeIdle(Date.now() + 24 * 3600_000);
-      return (await ping(member.key, idle.transport.sessionId!)).status === 404;
-    });
+    expect(app().get(LegacySessions).localServers()).toHaveLength(held - 1);
   });
 
   it.each(['2025-03-26', '2025-06-18', '2025-11-25'])('legacy: a %s client gets a session speaking its version', async (version) => {
@@ -219,6 +212,42 @@ describe('mcp: Streamable HTTP', () => {
 
     const { client: stranger } = await open('modern', (await createUser(app())).key);
     await expect(stranger.readResource({ uri: `history://conversations/${id}` })).rejects.toBeDefined();
+  });
+});
+
+describe('mcp: idle sessions', () => {
+  const server = useListeningApp({ MCP_SESSION_IDLE_SECONDS: '1' });
+  let member: TestUser;
+  beforeAll(async () => {
+    await resetState(server.app());
+    await server.app().get(BuiltinToolHandler).onApplicationBootstrap();
+    member = await createUser(server.app());
+  });
+
+  it('legacy: a session unused for the idle timeout ends, in memory and in the store', async () => {
+    const { client, transport } = await connect(server.url(), 'legacy', member.key);
+    const sessionId = transport.sessionId!;
+    await client.close();
+    const sessions = server.app().get(LegacySessions);
+    await waitFor(async () => sessions.localServers().length === 0, 3000);
+    expect((await ping(server.url(), member.key, sessionId)).status).toBe(404);
+  });
+
+  it('legacy: a session whose client keeps a stream open outlives the idle timeout', async () => {
+    const { client, transport } = await connect(server.url(), 'legacy', member.key);
+    const stream = new AbortController();
+    const get = await fetch(`${server.url()}/mcp`, {
+      headers: { accept: 'text/event-stream', ...bearer(member.key), 'mcp-session-id': transport.sessionId!, 'mcp-protocol-version': '2025-11-25' },
+      signal: stream.signal,
+    }).catch(() => undefined);
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 2500));
+      expect((await client.callTool({ name: 'calculator', arguments: { expression: '1 + 1' } })).structuredContent).toEqual({ value: 2, text: '2' });
+    } finally {
+      stream.abort();
+      await get?.body?.cancel().catch(() => undefined);
+      await client.close();
+    }
   });
 });
 

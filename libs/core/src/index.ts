@@ -10,6 +10,7 @@ export { isUniqueViolation } from './database/unique-violation.js';
 export { SystemMetadataService } from './database/system-metadata.service.js';
 export { RedisService, type RedisClient } from './redis/redis.service.js';
 export { LockService, type LockResult } from './redis/lock.service.js';
+export { ClusterBus, type ClusterListener } from './redis/cluster-bus.service.js';
 export { ReadinessChecks, type ReadinessState } from './health/readiness-checks.js';
 export * from './errors/domain.exception.js';
 export * from './errors/problem-details.js';

@@ -7,4 +7,4 @@ export { McpPrompts } from './prompts/mcp-prompts.service.js';
 export type { McpPromptProvider } from './prompts/prompt-provider.js';
 export { McpRequestChannel } from './mcp-request-channel.js';
 export { LegacySessions } from './transport/legacy-sessions.service.js';
-export { MCP_SESSION_STORE, InMemorySessionStore, type McpSession, type McpSessionStore } from './transport/session-store.js';
+export { MCP_SESSION_STORE, InMemorySessionStore, type McpSessionRecord, type McpSessionStore } from './transport/session-store.js';

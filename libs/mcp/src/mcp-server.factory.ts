@@ -22,7 +22,7 @@ export class McpServerFactory {
 
   build(): Server {
     const server = new Server(SERVER_INFO, {
-      capabilities: { tools: {}, resources: { subscribe: true }, prompts: {}, completions: {}, logging: {} },
+      capabilities: { tools: { listChanged: true }, resources: { subscribe: true }, prompts: {}, completions: {}, logging: {} },
     });
     server.setRequestHandler('tools/list', (request, context) => this.tools.list(principalOf(context), request.params?.cursor));
     server.setRequestHandler('tools/call', (request, context) => this.tools.call(principalOf(context), request.params, context));

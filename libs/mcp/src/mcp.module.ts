@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { mcpConfig, RedisService } from '@app/core';
 import { HistoryModule } from '@app/history';
 import { ToolsModule } from '@app/tools';
 import { UsersModule } from '@app/users';
@@ -13,6 +14,7 @@ import { ConversationResources } from './resources/conversation-resources.js';
 import { McpResources } from './resources/mcp-resources.service.js';
 import { LegacySessions } from './transport/legacy-sessions.service.js';
 import { McpHttpTransport } from './transport/mcp-http-transport.service.js';
+import { RedisSessionStore } from './transport/redis-session-store.js';
 import { InMemorySessionStore, MCP_SESSION_STORE } from './transport/session-store.js';
 
 /** The MCP face of the registry: Streamable HTTP at /mcp for both protocol generations, tools, resources, prompts. */
@@ -25,7 +27,12 @@ import { InMemorySessionStore, MCP_SESSION_STORE } from './transport/session-sto
     McpPrompts,
     ConversationResources,
     McpServerFactory,
-    { provide: MCP_SESSION_STORE, useClass: InMemorySessionStore },
+    {
+      provide: MCP_SESSION_STORE,
+      inject: [RedisService, mcpConfig.KEY],
+      useFactory: (redis: RedisService, config: { sessionIdleMs: number }) =>
+        redis.configured ? new RedisSessionStore(redis, config.sessionIdleMs) : new InMemorySessionStore(config.sessionIdleMs),
+    },
     LegacySessions,
     McpHttpTransport,
     McpAuthenticator,

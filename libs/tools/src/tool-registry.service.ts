@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { DEFAULT_PAGE_SIZE, invalidCursor, Page, PageRequest, RedisService } from '@app/core';
+import { ClusterBus, DEFAULT_PAGE_SIZE, invalidCursor, Page, PageRequest, RedisService } from '@app/core';
 import type { Principal } from '@app/users';
 import { ToolListQueryDto } from './dto/tool.dto.js';
 import { Tool, TOOL_NAME_PATTERN } from './entities/tool.entity.js';
@@ -16,12 +17,15 @@ interface Snapshot {
 
 /** Distinct (role, query) pages kept per snapshot; past it the memo starts over, so odd queries can't grow memory. */
 const MAX_MEMOIZED_PAGES = 500;
+/** The cluster-bus topic announcing a committed registry change. */
+const REGISTRY_CHANGED = 'tools.registry-changed';
 
 /**
  * The registry, held in memory per instance and reloaded whenever the registry version changes. The version lives in
- * Redis (INCR after every committed change), and each lookup reads it, so a change made on one instance is seen by
- * every instance on its next call. Without Redis the version is this process's own; with Redis unreachable lookups
- * read the database, never a snapshot that might be stale.
+ * Redis (a fresh random token after every committed change, so a Redis that lost its data can never bring back a
+ * version an instance already holds), and each lookup reads it, so a change made on one instance is seen by every
+ * instance on its next call. Without Redis the version is this process's own; with Redis unreachable lookups read the
+ * database, never a snapshot that might be stale.
  */
 @Injectable()
 export class ToolRegistry {
@@ -33,7 +37,11 @@ export class ToolRegistry {
   constructor(
     private readonly dataSource: DataSource,
     private readonly redis: RedisService,
-  ) {}
+    private readonly bus: ClusterBus,
+  ) {
+    // Subscribed before anyone else can be: the snapshot is gone by the time other listeners list the registry.
+    this.onChange(() => (this.snapshot = undefined));
+  }
 
   /** A tool the caller's role may run, enabled or not; any other name is TOOL_NOT_FOUND, so hidden tools don't leak. */
   async findRunnable(principal: Principal, name: string): Promise<Tool> {
@@ -58,14 +66,24 @@ export class ToolRegistry {
     return page;
   }
 
-  /** Call after every committed registry change: every instance reloads on its next lookup. */
+  /**
+   * Call after every committed registry change: every instance reloads on its next lookup, and every instance's
+   * onChange listeners hear of it (once the version is bumped, so what they list is the new registry).
+   */
   async changed(): Promise<void> {
     this.localVersion++;
-    if (!this.redis.configured) return;
-    await this.redis.run((client) => client.incr(this.versionKey())).catch((error: Error) => {
-      // Instances that can't reach Redis read the database anyway; those that can will see the next bump.
-      this.logger.warn(`registry version not bumped: ${error.message}`);
-    });
+    if (this.redis.configured) {
+      await this.redis.run((client) => client.set(this.versionKey(), randomUUID())).catch((error: Error) => {
+        // Instances that can't reach Redis read the database anyway; those that can will see the next bump.
+        this.logger.warn(`registry version not bumped: ${error.message}`);
+      });
+    }
+    await this.bus.publish(REGISTRY_CHANGED, {});
+  }
+
+  /** Calls `listener` after each registry change made on any instance; returns the unsubscribe function. */
+  onChange(listener: () => void): () => void {
+    return this.bus.subscribe(REGISTRY_CHANGED, listener);
   }
 
   private async current(): Promise<Snapshot> {

@@ -252,7 +252,7 @@ export class Environment {
   /** A 2025-era MCP session unused this long is closed and forgotten. */
   @Transform(toInteger)
   @IsInt()
-  @Min(10)
+  @Min(1)
   @Max(86_400)
   MCP_SESSION_IDLE_SECONDS = 1800;
 

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, isLegacyRequest, type AuthInfo, type McpHttpHandler } from '@modelcontextprotocol/server';
+import { ToolRegistry } from '@app/tools';
 import type { Principal } from '@app/users';
 import { authInfoFor } from '../mcp-principal.js';
 import { McpServerFactory } from '../mcp-server.factory.js';
@@ -11,7 +12,8 @@ import { McpServerPool } from './server-pool.js';
 /**
  * Streamable HTTP for both protocol generations, as the SDK's legacy-routing pattern does it: requests of the
  * sessionless 2026-07-28 protocol go to the SDK's per-request handler (served by pooled instances), 2025-era ones
- * to our sessions.
+ * to our sessions. A registry change made on any instance reaches both: `subscriptions/listen` streams and the
+ * sessions this instance holds get `notifications/tools/list_changed`.
  */
 @Injectable()
 export class McpHttpTransport implements OnModuleDestroy {
@@ -19,14 +21,17 @@ export class McpHttpTransport implements OnModuleDestroy {
   private readonly pool: McpServerPool;
   private readonly modern: McpHttpHandler;
   private readonly serveModern: NodeMcpRequestHandler;
+  private readonly stopListening: () => void;
 
   constructor(
     factory: McpServerFactory,
     private readonly sessions: LegacySessions,
+    registry: ToolRegistry,
   ) {
     this.pool = new McpServerPool(() => factory.build());
     this.modern = createMcpHandler(() => this.pool.acquire(), { legacy: 'reject', onerror: (error) => this.logger.debug(`MCP: ${error.message}`) });
     this.serveModern = toNodeHandler(this.modern);
+    this.stopListening = registry.onChange(() => this.toolsChanged());
   }
 
   /** Serves one request of an authenticated caller; the response is written here, whatever the outcome. */
@@ -37,7 +42,15 @@ export class McpHttpTransport implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
+    this.stopListening();
     await this.modern.close();
+  }
+
+  private toolsChanged(): void {
+    this.modern.notify.toolsChanged();
+    for (const server of this.sessions.localServers()) {
+      server.sendToolListChanged().catch((error: Error) => this.logger.debug(`tools/list_changed not sent: ${error.message}`));
+    }
   }
 }
 

@@ -1,54 +1,65 @@
-import type { NodeStreamableHTTPServerTransport } from '@modelcontextprotocol/node';
-import type { Server } from '@modelcontextprotocol/server';
+import type { ClientCapabilities, Implementation, LoggingLevel } from '@modelcontextprotocol/server';
 
-/** A 2025-era session: the transport and protocol instance that serve it, and whose it is. */
-export interface McpSession {
+/**
+ * What a 2025-era session is, independent of the instance serving it: whose it is and the handshake that opened it.
+ * Any instance can rebuild the session's protocol state from this record by replaying the handshake.
+ */
+export interface McpSessionRecord {
   id: string;
   /** The user who opened it; anyone else gets 404, as if it did not exist. */
   ownerId: string;
-  transport: NodeStreamableHTTPServerTransport;
-  server: Server;
-  /** When its last request ended (or started, while one is open). */
-  lastSeen: number;
-  /** Requests and GET streams open right now: a session in use is never idle. */
-  open: number;
+  /** The client's `initialize` params, replayed on an instance that has not served the session yet. */
+  initialize: { protocolVersion: string; capabilities: ClientCapabilities; clientInfo: Implementation };
+  /** The level the client asked for with logging/setLevel, if it did. */
+  logLevel?: LoggingLevel;
 }
 
 /**
- * Where sessions are kept. In memory for now; the Redis-backed store that lets any instance serve a session keeps
- * the metadata there and rebuilds the transport on the instance a request lands on, behind this same interface.
+ * Where session records live: Redis when configured (shared by every instance), memory otherwise. A record expires
+ * when unused for the idle timeout; reading it through `touch` starts the timeout again.
  */
 export interface McpSessionStore {
-  get(id: string): Promise<McpSession | undefined>;
-  save(session: McpSession): Promise<void>;
+  create(record: McpSessionRecord): Promise<void>;
+  /** The record, its idle timeout started again; undefined when it ended, expired or never existed. */
+  touch(id: string): Promise<McpSessionRecord | undefined>;
+  update(record: McpSessionRecord): Promise<void>;
   delete(id: string): Promise<void>;
-  /** Sessions with nothing open whose last request ended before `cutoff` (ms since the epoch). */
-  idleSince(cutoff: number): Promise<McpSession[]>;
-  all(): Promise<McpSession[]>;
 }
 
 export const MCP_SESSION_STORE = Symbol('McpSessionStore');
 
+/** The embedded mode's store: one instance, so memory; expired records are dropped when read or swept. */
 export class InMemorySessionStore implements McpSessionStore {
-  private readonly sessions = new Map<string, McpSession>();
+  private readonly records = new Map<string, { record: McpSessionRecord; expiresAt: number }>();
 
-  async get(id: string): Promise<McpSession | undefined> {
-    return this.sessions.get(id);
+  constructor(private readonly idleMs: number) {}
+
+  async create(record: McpSessionRecord): Promise<void> {
+    this.purgeExpired();
+    this.records.set(record.id, { record, expiresAt: Date.now() + this.idleMs });
   }
 
-  async save(session: McpSession): Promise<void> {
-    this.sessions.set(session.id, session);
+  async touch(id: string): Promise<McpSessionRecord | undefined> {
+    const entry = this.records.get(id);
+    if (!entry) return undefined;
+    if (entry.expiresAt <= Date.now()) {
+      this.records.delete(id);
+      return undefined;
+    }
+    entry.expiresAt = Date.now() + this.idleMs;
+    return entry.record;
+  }
+
+  async update(record: McpSessionRecord): Promise<void> {
+    const entry = this.records.get(record.id);
+    if (entry) entry.record = record;
   }
 
   async delete(id: string): Promise<void> {
-    this.sessions.delete(id);
+    this.records.delete(id);
   }
 
-  async idleSince(cutoff: number): Promise<McpSession[]> {
-    return [...this.sessions.values()].filter((session) => session.open === 0 && session.lastSeen < cutoff);
-  }
-
-  async all(): Promise<McpSession[]> {
-    return [...this.sessions.values()];
+  private purgeExpired(now = Date.now()): void {
+    for (const [id, entry] of this.records) if (entry.expiresAt <= now) this.records.delete(id);
   }
 }
