@@ -251,6 +251,26 @@ describe('mcp: idle sessions', () => {
   });
 });
 
+describe('mcp: rate limits', () => {
+  // Creating the two users below spends the built-in admin's four.
+  const server = useListeningApp({ RATE_LIMIT_MAX: '4', RATE_LIMIT_WINDOW_SECONDS: '60' });
+
+  it('spends the key’s budget, shared with REST, and answers 429 once it is spent', async () => {
+    await resetState(server.app());
+    const [ada, bob] = [await createUser(server.app()), await createUser(server.app())];
+    const initialize = (key: string) => fetch(`${server.url()}/mcp`, { method: 'POST', headers: { ...ACCEPT_BOTH, ...bearer(key) }, body: JSON.stringify(INITIALIZE) });
+    expect((await server.app().inject({ method: 'GET', url: '/users/me', headers: bearer(ada.key) })).statusCode).toBe(200);
+    const responses = [];
+    for (let i = 0; i < 4; i++) responses.push(await initialize(ada.key));
+    expect(responses.map((response) => response.status)).toEqual([200, 200, 200, 429]);
+    const limited = responses[3];
+    expect(limited.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    expect(limited.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(await limited.json()).toMatchObject({ status: 429, code: 'RATE_LIMITED' });
+    expect((await initialize(bob.key)).status).toBe(200);
+  });
+});
+
 describe('mcp: anonymous access', () => {
   const server = useListeningApp({ MCP_ALLOW_ANONYMOUS: 'true' });
 

@@ -11,3 +11,4 @@ export { ApiKeyAuthenticator, credentialFrom } from './api-key-authenticator.ser
 export { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes, Roles } from './auth.decorators.js';
 export { BUILTIN_ADMIN_ID } from './builtin-admin.service.js';
 export { ANONYMOUS_USER_ID, AnonymousUserService } from './anonymous-user.service.js';
+export { RateLimits } from './rate-limits.service.js';

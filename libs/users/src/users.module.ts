@@ -10,6 +10,7 @@ import { AuditService } from './audit.service.js';
 import { AuthGuard } from './auth.guard.js';
 import { BuiltinAdminService } from './builtin-admin.service.js';
 import { RateLimitGuard } from './rate-limit.guard.js';
+import { RateLimits } from './rate-limits.service.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
 
@@ -27,9 +28,10 @@ import { UsersService } from './users.service.js';
     UsersService,
     ApiKeysService,
     AuditService,
+    RateLimits,
     { provide: APP_GUARD, useClass: AuthGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },
   ],
-  exports: [ApiKeyAuthenticator, AnonymousUserService, AuditService, UsersService],
+  exports: [ApiKeyAuthenticator, AnonymousUserService, AuditService, UsersService, RateLimits],
 })
 export class UsersModule {}
