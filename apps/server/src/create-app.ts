@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import {
   APP_VERSION,
   httpConfig,
+  metricsConfig,
   registerAccessLog,
   registerContentNegotiation,
   registerPreSerializedBodies,
@@ -14,6 +15,7 @@ import {
   ROOT_LOGGER,
   setupOpenApi,
 } from '@app/core';
+import { Metrics, registerHttpMetrics } from '@app/observability';
 import { AppModule } from './app.module.js';
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
@@ -43,6 +45,7 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
   const fastify = app.getHttpAdapter().getInstance();
   registerSecurityHeaders(fastify);
   registerAccessLog(fastify, app.get(ROOT_LOGGER));
+  if (metricsConfig().enabled) registerHttpMetrics(fastify, app.get(Metrics));
   registerContentNegotiation(fastify);
   registerPreSerializedBodies(fastify);
   if (http.corsOrigins) {

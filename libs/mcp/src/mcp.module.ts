@@ -39,6 +39,6 @@ import { InMemorySessionStore, MCP_SESSION_STORE } from './transport/session-sto
     RequestOriginPolicy,
     ConformanceFixtures,
   ],
-  exports: [McpServerFactory, McpTools, McpResources, McpPrompts],
+  exports: [McpServerFactory, McpTools, McpResources, McpPrompts, LegacySessions],
 })
 export class McpModule {}

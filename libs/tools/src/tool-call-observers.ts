@@ -11,6 +11,9 @@ export interface ToolCallEvent {
   outcome: InvocationStatus | 'refused';
   /** The problem or error code, when there is one. */
   errorCode?: string;
+  /** Whether the tool's results are cached at all (read-only or idempotent, with a TTL). */
+  cacheable: boolean;
+  /** Answered from the result cache. */
   cached: boolean;
   durationMs: number;
 }

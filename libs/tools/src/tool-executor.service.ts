@@ -85,7 +85,7 @@ export class ToolExecutor {
       durationMs,
       cached,
     });
-    this.observers.notify({ toolName: tool.name, kind: tool.kind, source: options.source, outcome: outcome.status, errorCode: outcome.errorCode, cached, durationMs });
+    this.observers.notify({ toolName: tool.name, kind: tool.kind, source: options.source, outcome: outcome.status, errorCode: outcome.errorCode, cacheable, cached, durationMs });
     if (outcome.problem) throw outcome.problem;
     if (outcome.status === 'timeout') throw toolTimedOut(name, tool.timeoutMs);
     if (outcome.status === 'cancelled') throw CANCELLED;
@@ -105,7 +105,7 @@ export class ToolExecutor {
       return { tool, handler };
     } catch (error) {
       const errorCode = error instanceof DomainException ? error.code : undefined;
-      this.observers.notify({ toolName: name, kind: tool?.kind, source, outcome: 'refused', errorCode, cached: false, durationMs: 0 });
+      this.observers.notify({ toolName: name, kind: tool?.kind, source, outcome: 'refused', errorCode, cacheable: false, cached: false, durationMs: 0 });
       throw error;
     }
   }

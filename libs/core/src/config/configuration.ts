@@ -113,6 +113,11 @@ export const toolsConfig = registerAs('tools', () => {
   };
 });
 
+export const metricsConfig = registerAs('metrics', () => {
+  const env = readEnvironment();
+  return { enabled: env.METRICS_ENABLED, token: env.METRICS_TOKEN };
+});
+
 export const mcpConfig = registerAs('mcp', () => {
   const env = readEnvironment();
   return {
@@ -146,4 +151,5 @@ export const CONFIG_NAMESPACES = [
   toolsConfig,
   secretsConfig,
   mcpConfig,
+  metricsConfig,
 ];

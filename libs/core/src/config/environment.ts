@@ -110,6 +110,17 @@ export class Environment {
   @MinLength(32, { message: 'APP_SECRET must be at least 32 characters long' })
   APP_SECRET?: string;
 
+  /** Prometheus metrics at GET /metrics, and the per-request timing behind them. */
+  @Transform(toBoolean)
+  @IsBoolean()
+  METRICS_ENABLED = true;
+
+  /** When set, GET /metrics answers only requests carrying `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters long' })
+  METRICS_TOKEN?: string;
+
   /** Comma-separated earlier APP_SECRETs, still accepted for reading while their values are re-encrypted. */
   @IsOptional()
   @IsString()
@@ -316,9 +327,9 @@ export class Environment {
 const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'matches', 'isString'];
 
 /** Values that may carry credentials are never echoed in an error message. */
-const SECRET_KEYS = new Set(['API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'DATABASE_URL', 'REDIS_URL']);
+const SECRET_KEYS = new Set(['API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
 
-const KNOWN_KEYS = new Set(Object.keys(new Environment()).concat(['DATABASE_URL', 'REDIS_URL', 'API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'APP_CONFIG']));
+const KNOWN_KEYS = new Set(Object.keys(new Environment()).concat(['DATABASE_URL', 'REDIS_URL', 'API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'APP_CONFIG', 'METRICS_TOKEN']));
 
 function readConfigFile(path: string): Record<string, unknown> {
   let parsed: unknown;
