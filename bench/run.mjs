@@ -2,8 +2,10 @@
 // gives req/s, latency and the ratio measured / reference. Numbers are for comparison within a run only.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import autocannon from 'autocannon';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 3);
@@ -17,32 +19,64 @@ const cores = availableParallelism();
 const pinned = cores >= 2 && spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 if (pinned) spawnSync('taskset', ['-pc', `0-${cores - 2}`, String(process.pid)]);
 
-/** Starts a server process and resolves with its base URL once it logs `listening on <url> `. */
-function startServer(name, args, env = {}) {
+const LISTENING = /listening on (http:\/\/[^\s]+)/;
+
+/**
+ * Starts a server process and resolves with its base URL once it logs its address: by default `listening on <url> `
+ * on stdout; `ready` names another stream, pattern and how the match gives the URL.
+ */
+function startServer(name, args, env = {}, ready = { stream: 'stdout', pattern: LISTENING, url: (match) => match[1] }) {
   const [command, argv] = pinned ? ['taskset', ['-c', String(cores - 1), process.execPath, ...args]] : [process.execPath, args];
-  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const onStderr = ready.stream === 'stderr';
+  const child = spawn(command, argv, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', onStderr ? 'pipe' : 'inherit'] });
+  const source = child[ready.stream];
+  // Output read by nobody is drained unread: scanning it would slow the load generator down.
+  if (onStderr) child.stdout.resume();
   return new Promise((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`${name} did not start:\n${output}`)), 60_000);
     const onData = (chunk) => {
       output += chunk;
-      const match = /listening on (http:\/\/[^\s]+)/.exec(output);
+      const match = ready.pattern.exec(output);
       if (match) {
         clearTimeout(timer);
-        // Later output (access lines) is drained unread: scanning it here would slow the load generator down.
-        child.stdout.off('data', onData);
-        child.stdout.resume();
+        source.off('data', onData);
+        if (onStderr) source.pipe(process.stderr);
+        else source.resume();
         resolve({
           name,
-          url: match[1],
+          url: ready.url(match),
           pid: child.pid,
           stop: () => new Promise((done) => { child.once('exit', done); child.kill('SIGTERM'); }),
         });
       }
     };
-    child.stdout.on('data', onData);
+    source.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${name} exited ${code}:\n${output}`)));
     process.once('exit', () => child.kill('SIGKILL'));
+  });
+}
+
+/** A port free right now, for a server that can't be asked to pick one and tell (server-everything logs `port 0`). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** The MCP reference server in its Streamable HTTP mode, on a port picked here: it logs the port it was given. */
+async function startEverything() {
+  const require = createRequire(import.meta.url);
+  const manifest = require.resolve('@modelcontextprotocol/server-everything/package.json');
+  const bin = join(dirname(manifest), JSON.parse(readFileSync(manifest, 'utf8')).bin['mcp-server-everything']);
+  const port = await freePort();
+  return startServer('everything', [bin, 'streamableHttp'], { PORT: String(port) }, {
+    stream: 'stderr',
+    pattern: /listening on port (\d+)/,
+    url: (match) => `http://127.0.0.1:${match[1]}`,
   });
 }
 
@@ -59,12 +93,32 @@ function cpuSeconds(pid) {
 /**
  * req/s and latency, and the server's CPU time per request: on a busy machine a server gets less of its core and its
  * req/s drops, but what each request costs it barely moves, so the CPU ratio is the steadier of the two.
+ * A request with `sessions` gets a session of its own per connection, opened before and closed after the clock runs;
+ * one with `verify` has every response body checked, and a single bad one fails the bench.
  */
-async function load(server, request) {
+async function load(server, request, duration = DURATION) {
+  const sessions = request.sessions && (await Promise.all(Array.from({ length: CONNECTIONS }, () => request.sessions.open())));
+  let next = 0;
+  let mismatch;
   const before = cpuSeconds(server.pid);
-  const result = await autocannon({ url: request.url, connections: CONNECTIONS, duration: DURATION, ...request.options });
+  const result = await autocannon({
+    url: request.url,
+    connections: CONNECTIONS,
+    duration,
+    ...request.options,
+    ...(sessions && { setupClient: (client) => client.setHeaders(sessions[next++]) }),
+    ...(request.verify && {
+      verifyBody: (body) => {
+        if (request.verify(body)) return true;
+        mismatch ??= body;
+        return false;
+      },
+    }),
+  });
   const after = cpuSeconds(server.pid);
+  if (sessions) await Promise.all(sessions.map((session) => request.sessions.close(session)));
   if (result.non2xx > 0 || result.errors > 0) throw new Error(`${request.url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  if (result.mismatches > 0) throw new Error(`${request.url}: ${result.mismatches} of ${result.requests.total} answers wrong, first:\n${mismatch}`);
   const cpuUs = before === undefined || after === undefined ? NaN : ((after - before) * 1e6) / result.requests.total;
   return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, cpuUs };
 }
@@ -73,8 +127,8 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 
 /** Warms both up (JIT, connections), then alternates them for ROUNDS rounds; medians of each measure. */
 async function compare(reference, app) {
-  await autocannon({ url: reference.request.url, connections: CONNECTIONS, duration: 1, ...reference.request.options });
-  await autocannon({ url: app.request.url, connections: CONNECTIONS, duration: 1, ...app.request.options });
+  await load(reference.server, reference.request, 1);
+  await load(app.server, app.request, 1);
   const base = [];
   const ours = [];
   for (let round = 0; round < ROUNDS; round++) {
@@ -89,11 +143,25 @@ async function compare(reference, app) {
 
 const BENCH_ADMIN_KEY = 'bench-admin-key-0123456789abcdef';
 
+// MCP tools/call, as clients send it: the reference is server-everything's `echo` over Streamable HTTP with a session
+// per connection (its only mode); ours is the calculator, authenticated and recorded, in each protocol generation.
+const ECHO = { name: 'echo', arguments: { message: 'bench' }, answered: (result) => result.content?.[0]?.text === 'Echo: bench' };
+const CALCULATOR = { name: 'calculator', arguments: { expression: '2 * (3 + 4)' }, answered: (result) => result.structuredContent?.value === 14 };
+const EVERYTHING = { server: 'everything', path: '/mcp', mcp: { call: ECHO, session: true } };
+const mcpCase = (name, server, session) => ({
+  name,
+  scaled: server === 'appScaled',
+  reference: EVERYTHING,
+  app: { server, path: '/mcp', authenticated: true, mcp: { call: CALCULATOR, session } },
+});
+
 /** Each case: a request against a reference server and one against the server measured, by name (see `servers`). */
 const CASES = [
   { name: 'GET /health/live', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'app', path: '/health/live' } },
   // Bare Nest on Fastify with the same route: shows how much of the gap is the framework and how much is ours.
   { name: 'GET /health/live (bare Nest)', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'bareNest', path: '/health/live' } },
+  // What the metrics hook costs: the app's liveness with METRICS_ENABLED=false as the reference (target: ratio ≥ 95 %).
+  { name: 'GET /health/live, metrics on / off', reference: { server: 'appNoMetrics', path: '/health/live' }, app: { server: 'app', path: '/health/live' } },
   // The cost of authentication (key lookup through the cache, rate limit, principal) against the app's own liveness.
   { name: 'GET /users/me / app liveness', reference: { server: 'app', path: '/health/live' }, app: { server: 'app', path: '/users/me', authenticated: true } },
   { name: 'GET /tools', reference: { server: 'fastify', path: '/tools' }, app: { server: 'app', path: '/tools', authenticated: true } },
@@ -109,6 +177,10 @@ const CASES = [
     reference: { server: 'fastify', path: '/health/live' },
     app: { server: 'appScaled', path: '/tools/calculator/invoke', authenticated: true, method: 'POST', body: { arguments: { expression: '2 * (3 + 4)' } } },
   },
+  mcpCase('MCP tools/call calculator, sessionless (2026-07-28)', 'app', false),
+  mcpCase('MCP tools/call calculator, session (2025-11-25)', 'app', true),
+  mcpCase('MCP tools/call, sessionless (PG+Redis)', 'appScaled', false),
+  mcpCase('MCP tools/call, session (PG+Redis)', 'appScaled', true),
 ];
 
 // BENCH_CASES=users runs only the cases whose name contains one of the comma-separated words.
@@ -151,6 +223,81 @@ async function memberKey(url) {
   return (await post(`/users/${user.id}/api-keys`, { name: 'bench' })).key;
 }
 
+const MODERN = '2026-07-28';
+const LEGACY = '2025-11-25';
+const CLIENT_INFO = { name: 'mcp-bench', version: '1.0.0' };
+const ACCEPT_MCP = { accept: 'application/json, text/event-stream', 'content-type': 'application/json' };
+
+/** The JSON-RPC response in a body sent as JSON or as SSE events (the first may be an empty priming event). */
+function rpcResponse(body) {
+  try {
+    if (body.startsWith('{')) return JSON.parse(body);
+    for (const line of body.split('\n')) {
+      if (!line.startsWith('data: ') || line.length === 6) continue;
+      const message = JSON.parse(line.slice(6));
+      if ('result' in message || 'error' in message) return message;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/** A tools/call answered with the expected result, not a JSON-RPC error nor an `isError` result. */
+const callSucceeded = (call) => (body) => {
+  const result = rpcResponse(body)?.result;
+  return result !== undefined && result.isError !== true && call.answered(result);
+};
+
+/**
+ * Opens a 2025-era session the way an MCP client does — initialize, then notifications/initialized — and returns the
+ * headers its later requests carry (the session id and the negotiated protocol version).
+ */
+async function openSession(url, headers) {
+  const initialize = { jsonrpc: '2.0', id: 0, method: 'initialize', params: { protocolVersion: LEGACY, capabilities: {}, clientInfo: CLIENT_INFO } };
+  const response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(initialize) });
+  const text = await response.text();
+  const result = rpcResponse(text)?.result;
+  const id = response.headers.get('mcp-session-id');
+  if (!response.ok || !result || !id) throw new Error(`${url}: initialize answered ${response.status} ${text}`);
+  const session = { ...headers, 'mcp-session-id': id, 'mcp-protocol-version': result.protocolVersion };
+  const initialized = await fetch(url, { method: 'POST', headers: session, body: JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+  if (initialized.status !== 202) throw new Error(`${url}: notifications/initialized answered ${initialized.status} ${await initialized.text()}`);
+  return session;
+}
+
+/** Ends a session with DELETE, as a client leaving does (without a Content-Type: the request has no body). */
+async function closeSession(url, { 'content-type': _, ...headers }) {
+  const response = await fetch(url, { method: 'DELETE', headers });
+  if (!response.ok) throw new Error(`${url}: DELETE of session ${headers['mcp-session-id']} answered ${response.status} ${await response.text()}`);
+}
+
+/**
+ * A tools/call request. Sessionless (2026-07-28), each request carries the protocol version, client info and
+ * capabilities in `_meta` and names its method and tool in headers; in a session those came with initialize.
+ * Every request gets an id of its own (autocannon's `[<id>]`): ids may not repeat within a session.
+ */
+function mcpRequest(url, headers, { call, session }) {
+  const params = { name: call.name, arguments: call.arguments };
+  const envelope = {
+    'io.modelcontextprotocol/protocolVersion': MODERN,
+    'io.modelcontextprotocol/clientInfo': CLIENT_INFO,
+    'io.modelcontextprotocol/clientCapabilities': {},
+  };
+  const mcpHeaders = { ...ACCEPT_MCP, ...headers };
+  return {
+    url,
+    options: {
+      method: 'POST',
+      idReplacement: true,
+      body: JSON.stringify({ jsonrpc: '2.0', id: '[<id>]', method: 'tools/call', params: session ? params : { ...params, _meta: envelope } }),
+      headers: session ? mcpHeaders : { ...mcpHeaders, 'mcp-protocol-version': MODERN, 'mcp-method': 'tools/call', 'mcp-name': call.name },
+    },
+    verify: callSucceeded(call),
+    ...(session && { sessions: { open: () => openSession(url, mcpHeaders), close: (opened) => closeSession(url, opened) } }),
+  };
+}
+
 const appEnv = {
   PORT: '0',
   HOST: '127.0.0.1',
@@ -176,24 +323,26 @@ const servers = {
   app,
   ...(appScaled && { appScaled }),
   bareNest: await startServer('bare-nest', ['bench/bare-nest-server.mjs']),
+  ...(selected.some((benchCase) => benchCase.reference.server === 'appNoMetrics') && {
+    appNoMetrics: await startServer('app-no-metrics', ['dist/apps/server/src/main.js'], { ...appEnv, DATA_DIR: 'memory', DATABASE_URL: '', REDIS_URL: '', METRICS_ENABLED: 'false' }),
+  }),
+  ...(selected.some((benchCase) => benchCase.reference.server === 'everything') && { everything: await startEverything() }),
 };
 
 const rows = [];
 try {
-  const request = ({ server, path, authenticated, method = 'GET', body }) => ({
-    server: servers[server],
-    request: {
-      url: servers[server].url + path,
-      options: {
-        method,
-        body: body === undefined ? undefined : JSON.stringify(body),
-        headers: {
-          ...(authenticated ? { authorization: `Bearer ${server === 'appScaled' ? scaledKey : key}` } : {}),
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
+  const request = ({ server, path, authenticated, method = 'GET', body, mcp }) => {
+    const url = servers[server].url + path;
+    const auth = authenticated ? { authorization: `Bearer ${server === 'appScaled' ? scaledKey : key}` } : {};
+    if (mcp) return { server: servers[server], request: mcpRequest(url, auth, mcp) };
+    return {
+      server: servers[server],
+      request: {
+        url,
+        options: { method, body: body === undefined ? undefined : JSON.stringify(body), headers: { ...auth, ...(body === undefined ? {} : { 'content-type': 'application/json' }) } },
       },
-    },
-  });
+    };
+  };
   for (const benchCase of selected) {
     const result = await compare(request(benchCase.reference), request(benchCase.app));
     rows.push({ case: benchCase.name, referenceName: benchCase.reference.server, ...result });
@@ -203,17 +352,18 @@ try {
 }
 
 const pad = (value, width) => String(value).padStart(width);
+const caseWidth = Math.max(30, ...rows.map((row) => row.case.length + 1));
 console.log(
   `\n${CONNECTIONS} connections, ${ROUNDS} alternating rounds of ${DURATION} s per case (medians), Node ${process.version}` +
     `${pinned ? `, servers pinned to core ${cores - 1}` : ''}\n`,
 );
 console.log(
-  `${'case'.padEnd(30)}${pad('reference', 10)}${pad('req/s', 8)}${pad('p50', 6)}${pad('p99', 6)}${pad('µs CPU', 8)}` +
+  `${'case'.padEnd(caseWidth)}${pad('reference', 11)}${pad('req/s', 8)}${pad('p50', 6)}${pad('p99', 6)}${pad('µs CPU', 8)}` +
     `${pad('measured req/s', 16)}${pad('p50', 6)}${pad('p99', 6)}${pad('µs CPU', 8)}${pad('ratio', 9)}${pad('CPU ratio', 11)}`,
 );
 for (const { case: name, referenceName, base, ours, ratio, cpuRatio } of rows) {
   console.log(
-    `${name.padEnd(30)}${pad(referenceName, 10)}${pad(Math.round(base.rps), 8)}${pad(base.p50, 6)}${pad(base.p99, 6)}${pad(Math.round(base.cpuUs), 8)}` +
+    `${name.padEnd(caseWidth)}${pad(referenceName, 11)}${pad(Math.round(base.rps), 8)}${pad(base.p50, 6)}${pad(base.p99, 6)}${pad(Math.round(base.cpuUs), 8)}` +
       `${pad(Math.round(ours.rps), 16)}${pad(ours.p50, 6)}${pad(ours.p99, 6)}${pad(Math.round(ours.cpuUs), 8)}` +
       `${pad(`${(ratio * 100).toFixed(1)} %`, 9)}${pad(`${(cpuRatio * 100).toFixed(1)} %`, 11)}`,
   );
@@ -222,11 +372,11 @@ for (const { case: name, referenceName, base, ours, ratio, cpuRatio } of rows) {
 // The history recorder: rows per second written through the batched recorder vs one INSERT per call, in one process
 // on the embedded database, and on Postgres too when BENCH_DATABASE_URL names one.
 const recorderRuns = [{ DATABASE_URL: '' }, ...(process.env.BENCH_DATABASE_URL ? [{ DATABASE_URL: process.env.BENCH_DATABASE_URL }] : [])];
-console.log(`\n${'history recorder'.padEnd(30)}${pad('database', 10)}${pad('INSERT/call rows/s', 20)}${pad('batched rows/s', 16)}${pad('ratio', 9)}`);
+console.log(`\n${'history recorder'.padEnd(caseWidth)}${pad('database', 11)}${pad('INSERT/call rows/s', 20)}${pad('batched rows/s', 16)}${pad('ratio', 9)}`);
 for (const env of recorderRuns) {
   const run = spawnSync(process.execPath, ['bench/recorder-bench.mjs'], { env: { ...process.env, ...env }, encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`recorder bench failed:\n${run.stderr}`);
   const { batched, single, database } = JSON.parse(run.stdout.trim().split('\n').at(-1));
-  console.log(`${'record a tool invocation'.padEnd(30)}${pad(database, 10)}${pad(Math.round(single), 20)}${pad(Math.round(batched), 16)}${pad(`${(batched / single).toFixed(1)}x`, 9)}`);
+  console.log(`${'record a tool invocation'.padEnd(caseWidth)}${pad(database, 11)}${pad(Math.round(single), 20)}${pad(Math.round(batched), 16)}${pad(`${(batched / single).toFixed(1)}x`, 9)}`);
 }
 
