@@ -1,6 +1,32 @@
 import { DomainException } from '@app/core';
 import type { LlmProvider } from './models/model-ref.js';
 
+export function agentNotFound(id: string): DomainException {
+  return new DomainException({ status: 404, code: 'AGENT_NOT_FOUND', title: 'Agent not found', detail: `No agent has id ${id}.` });
+}
+
+export function agentExists(name: string): DomainException {
+  return new DomainException({ status: 409, code: 'AGENT_EXISTS', title: 'Agent exists', detail: `An agent named ${name} already exists.` });
+}
+
+export function agentCycle(path: string[]): DomainException {
+  return new DomainException({
+    status: 409,
+    code: 'AGENT_CYCLE',
+    title: 'Agent members form a cycle',
+    detail: `These members would make a coordinator delegate to itself: ${path.join(' → ')}.`,
+  });
+}
+
+export function agentInUse(name: string, coordinators: string[]): DomainException {
+  return new DomainException({
+    status: 409,
+    code: 'AGENT_IN_USE',
+    title: 'Agent in use',
+    detail: `${name} is a member of ${coordinators.join(', ')}; remove it from there first.`,
+  });
+}
+
 /** What to set for each provider, named in the 503 so an operator knows what is missing. */
 const PROVIDER_VARIABLES: Record<LlmProvider, string> = {
   openai: 'OPENAI_API_KEY (or OPENAI_BASE_URL for an OpenAI-compatible server)',
