@@ -7,13 +7,16 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
 import { mapPage, ParseUuidPipe } from '@app/core';
-import { ApiKeyAuth, CurrentActor, RequireScopes, Roles, type Actor } from '@app/users';
+import { ApiKeyAuth, CurrentActor, CurrentPrincipal, RequireScopes, Roles, type Actor, type Principal } from '@app/users';
 import { AgentAdminService } from './agent-admin.service.js';
 import { AgentsService } from './agents.service.js';
 import { AgentDto, AgentListQueryDto, AgentPageDto, CreateAgentDto, toAgentDto, UpdateAgentDto } from './dto/agent.dto.js';
+import { AgentRunDto, CreateRunDto, toAgentRunDto } from './dto/run.dto.js';
+import { RunsService } from './runs/runs.service.js';
 
 @ApiTags('agents')
 @ApiKeyAuth()
@@ -22,6 +25,7 @@ export class AgentsController {
   constructor(
     private readonly agents: AgentsService,
     private readonly admin: AgentAdminService,
+    private readonly runs: RunsService,
   ) {}
 
   @Get()
@@ -74,5 +78,17 @@ export class AgentsController {
   @ApiConflictResponse({ description: 'A coordinator has it as a member (AGENT_IN_USE)' })
   async remove(@CurrentActor() actor: Actor, @Param('id', ParseUuidPipe) id: string): Promise<void> {
     await this.admin.remove(actor, id);
+  }
+
+  /** A run that failed, timed out or hit maxSteps is still a 200: its status and errorCode say how it ended. */
+  @Post(':id/runs')
+  @HttpCode(200)
+  @RequireScopes('agents:run')
+  @ApiOperation({ summary: 'Run an agent on your input and answer the finished run (mode wait)' })
+  @ApiOkResponse({ type: AgentRunDto, description: 'The run as it finished: succeeded, failed or timed_out' })
+  @ApiNotFoundResponse({ description: 'No such agent, or no such conversation of yours' })
+  @ApiServiceUnavailableResponse({ description: "The agent's LLM provider is not configured on this server (LLM_PROVIDER_NOT_CONFIGURED)" })
+  async createRun(@CurrentPrincipal() principal: Principal, @Param('id', ParseUuidPipe) id: string, @Body() body: CreateRunDto): Promise<AgentRunDto> {
+    return toAgentRunDto(await this.runs.run(principal, id, body));
   }
 }

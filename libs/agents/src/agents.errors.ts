@@ -27,6 +27,19 @@ export function agentInUse(name: string, coordinators: string[]): DomainExceptio
   });
 }
 
+export function agentKindNotRunnable(name: string, kind: string): DomainException {
+  return new DomainException({
+    status: 501,
+    code: 'AGENT_KIND_NOT_SUPPORTED',
+    title: 'Agent kind not runnable yet',
+    detail: `${name} is a ${kind} coordinator; this server runs single agents only so far.`,
+  });
+}
+
+export function runNotFound(id: string): DomainException {
+  return new DomainException({ status: 404, code: 'RUN_NOT_FOUND', title: 'Run not found', detail: `No run has id ${id}.` });
+}
+
 /** What to set for each provider, named in the 503 so an operator knows what is missing. */
 const PROVIDER_VARIABLES: Record<LlmProvider, string> = {
   openai: 'OPENAI_API_KEY (or OPENAI_BASE_URL for an OpenAI-compatible server)',
@@ -41,4 +54,8 @@ export function providerNotConfigured(provider: LlmProvider): DomainException {
     title: 'LLM provider not configured',
     detail: `The ${provider} provider is not configured on this server: set ${PROVIDER_VARIABLES[provider]}.`,
   });
+}
+
+export function toolNotOffered(name: string): DomainException {
+  return new DomainException({ status: 404, code: 'TOOL_NOT_FOUND', title: 'Tool not found', detail: `No tool named ${name} is available to this agent.` });
 }
