@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '@app/agents';
 import { CoreModule } from '@app/core';
 import { HealthModule } from '@app/health';
 import { HistoryModule } from '@app/history';
@@ -9,6 +10,6 @@ import { UsersModule } from '@app/users';
 import { SCHEMA } from './schema.js';
 
 @Module({
-  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule, HistoryModule, ToolsModule, McpModule, ObservabilityModule],
+  imports: [CoreModule.forRoot(SCHEMA), HealthModule, UsersModule, HistoryModule, ToolsModule, AgentsModule, McpModule, ObservabilityModule],
 })
 export class AppModule {}

@@ -4,6 +4,7 @@ export * from './entities/tool-invocation.entity.js';
 export { HISTORY_SCHEMA } from './history-schema.js';
 export { HistoryModule } from './history.module.js';
 export { HistoryRecorder, type InvocationRecord } from './history-recorder.service.js';
+export { redactSecrets, truncateResult } from './redaction.js';
 export { ConversationsService } from './conversations.service.js';
 export { ConversationExportService } from './conversation-export.service.js';
 export { SessionContextService } from './session-context.service.js';

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { DomainException, toolsConfig } from '@app/core';
+import { DomainException, raceAbort, toolsConfig } from '@app/core';
 import { HistoryRecorder, type InvocationSource, type InvocationStatus } from '@app/history';
 import type { Principal } from '@app/users';
 import type { Tool } from './entities/tool.entity.js';
@@ -113,7 +113,7 @@ export class ToolExecutor {
   private async run(tool: Tool, call: () => Promise<unknown>, signal: AbortSignal, timeout: AbortSignal): Promise<Outcome> {
     let result: unknown;
     try {
-      result = await Promise.race([call(), aborted(signal)]);
+      result = await raceAbort(call(), signal);
     } catch (error) {
       if (signal.aborted) {
         const status = timeout.aborted ? 'timeout' : 'cancelled';
@@ -133,11 +133,4 @@ export class ToolExecutor {
 
 function failed(code: string, message: string): Outcome {
   return { status: 'error', result: { error: message, code }, isError: true, errorCode: code, errorMessage: message };
-}
-
-function aborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(signal.reason);
-    signal.addEventListener('abort', () => reject(signal.reason), { once: true });
-  });
 }

@@ -137,6 +137,18 @@ export const secretsConfig = registerAs('secrets', () => {
   return { current: env.APP_SECRET, previous };
 });
 
+/** The LLM providers agents run on: a provider is configured when its variables are set, never from anywhere else. */
+export const llmConfig = registerAs('llm', () => {
+  const env = readEnvironment();
+  return {
+    openai: { apiKey: env.OPENAI_API_KEY, baseUrl: env.OPENAI_BASE_URL },
+    anthropic: { apiKey: env.ANTHROPIC_API_KEY, baseUrl: env.ANTHROPIC_BASE_URL },
+    ollama: { baseUrl: env.OLLAMA_BASE_URL },
+    timeoutMs: env.LLM_TIMEOUT_MS,
+    maxRetries: env.LLM_MAX_RETRIES,
+  };
+});
+
 export const CONFIG_NAMESPACES = [
   appConfig,
   httpConfig,
@@ -152,4 +164,5 @@ export const CONFIG_NAMESPACES = [
   secretsConfig,
   mcpConfig,
   metricsConfig,
+  llmConfig,
 ];

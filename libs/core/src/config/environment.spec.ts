@@ -38,6 +38,18 @@ describe('readEnvironment', () => {
     expect(() => readEnvironment({ DATABASE_URL: 'mysql://user:s3cret@host/db' })).toThrow(/^(?!.*s3cret)/);
   });
 
+  it('reads the LLM providers from the environment, with a model timeout and a small retry budget by default', () => {
+    expect(readEnvironment({})).toMatchObject({ LLM_TIMEOUT_MS: 60_000, LLM_MAX_RETRIES: 1 });
+    const env = readEnvironment({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OLLAMA_BASE_URL: 'http://ollama:11434', LLM_TIMEOUT_MS: '5000' });
+    expect(env).toMatchObject({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: 'http://127.0.0.1:11434/v1', OLLAMA_BASE_URL: 'http://ollama:11434', LLM_TIMEOUT_MS: 5000 });
+    expect(() => readEnvironment({ ANTHROPIC_BASE_URL: 'api.anthropic.com' })).toThrow(new ConfigurationError('ANTHROPIC_BASE_URL must be an http(s):// URL'));
+    expect(() => readEnvironment({ LLM_MAX_RETRIES: '10' })).toThrow('LLM_MAX_RETRIES must not be greater than 6');
+  });
+
+  it('never echoes a provider key or endpoint, which may carry credentials', () => {
+    expect(() => readEnvironment({ OPENAI_BASE_URL: 'ftp://user:s3cret@host' })).toThrow(/^(?!.*s3cret)/);
+  });
+
   it('reads APP_CONFIG, the environment winning, and refuses unknown keys', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mcpa-config-'));
     const file = join(dir, 'config.json');

@@ -48,6 +48,12 @@ const ALLOWLIST_ENTRY = new RegExp(
   'i',
 );
 
+/** An optional variable that must be an http(s):// URL when set. */
+const OptionalHttpUrl = (): PropertyDecorator => (target, key) => {
+  IsOptional()(target, key);
+  Matches(/^https?:\/\/\S+$/, { message: `${String(key)} must be an http(s):// URL` })(target, key);
+};
+
 const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
 
 /** Accepts plain bytes (`1048576`) or a size with a unit (`512kb`, `1mb`). */
@@ -267,9 +273,44 @@ export class Environment {
   @Max(86_400)
   MCP_SESSION_IDLE_SECONDS = 1800;
 
-  /** The URL clients reach this server at (behind a proxy); the OAuth resource metadata names it. Default: from the request. */
+  /** OpenAI's API key for agents on `openai:` models. With OPENAI_BASE_URL alone, a compatible server that wants none. */
   @IsOptional()
-  @Matches(/^https?:\/\/\S+$/, { message: 'PUBLIC_URL must be an http(s):// URL' })
+  @IsString()
+  OPENAI_API_KEY?: string;
+
+  /** An OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, a proxy) instead of api.openai.com, e.g. `http://host:11434/v1`. */
+  @OptionalHttpUrl()
+  OPENAI_BASE_URL?: string;
+
+  /** Anthropic's API key for agents on `anthropic:` models. */
+  @IsOptional()
+  @IsString()
+  ANTHROPIC_API_KEY?: string;
+
+  /** Another endpoint for the Anthropic API (a proxy, a test server). */
+  @OptionalHttpUrl()
+  ANTHROPIC_BASE_URL?: string;
+
+  /** The Ollama server agents on `ollama:` models talk to (its native API), e.g. `http://127.0.0.1:11434`. */
+  @OptionalHttpUrl()
+  OLLAMA_BASE_URL?: string;
+
+  /** How long one model call may take, its retries included, before the run fails with LLM_PROVIDER_TIMEOUT. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(100)
+  @Max(600_000)
+  LLM_TIMEOUT_MS = 60_000;
+
+  /** Retries of a model request that failed with a 5xx or a 429 asking for a short wait, after a backoff of 1 s and up. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(0)
+  @Max(6)
+  LLM_MAX_RETRIES = 1;
+
+  /** The URL clients reach this server at (behind a proxy); the OAuth resource metadata names it. Default: from the request. */
+  @OptionalHttpUrl()
   PUBLIC_URL?: string;
 
   @Transform(toBoolean)
@@ -327,7 +368,7 @@ export class Environment {
 const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'matches', 'isString'];
 
 /** Values that may carry credentials are never echoed in an error message. */
-const SECRET_KEYS = new Set(['API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN']);
+const SECRET_KEYS = new Set(['API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'OLLAMA_BASE_URL']);
 
 const KNOWN_KEYS = new Set(Object.keys(new Environment()).concat(['DATABASE_URL', 'REDIS_URL', 'API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'APP_CONFIG', 'METRICS_TOKEN']));
 

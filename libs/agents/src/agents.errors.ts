@@ -1,0 +1,61 @@
+import { DomainException } from '@app/core';
+import type { LlmProvider } from './models/model-ref.js';
+
+export function agentNotFound(id: string): DomainException {
+  return new DomainException({ status: 404, code: 'AGENT_NOT_FOUND', title: 'Agent not found', detail: `No agent has id ${id}.` });
+}
+
+export function agentExists(name: string): DomainException {
+  return new DomainException({ status: 409, code: 'AGENT_EXISTS', title: 'Agent exists', detail: `An agent named ${name} already exists.` });
+}
+
+export function agentCycle(path: string[]): DomainException {
+  return new DomainException({
+    status: 409,
+    code: 'AGENT_CYCLE',
+    title: 'Agent members form a cycle',
+    detail: `These members would make a coordinator delegate to itself: ${path.join(' → ')}.`,
+  });
+}
+
+export function agentInUse(name: string, coordinators: string[]): DomainException {
+  return new DomainException({
+    status: 409,
+    code: 'AGENT_IN_USE',
+    title: 'Agent in use',
+    detail: `${name} is a member of ${coordinators.join(', ')}; remove it from there first.`,
+  });
+}
+
+export function agentKindNotRunnable(name: string, kind: string): DomainException {
+  return new DomainException({
+    status: 501,
+    code: 'AGENT_KIND_NOT_SUPPORTED',
+    title: 'Agent kind not runnable yet',
+    detail: `${name} is a ${kind} coordinator; this server runs single agents only so far.`,
+  });
+}
+
+export function runNotFound(id: string): DomainException {
+  return new DomainException({ status: 404, code: 'RUN_NOT_FOUND', title: 'Run not found', detail: `No run has id ${id}.` });
+}
+
+/** What to set for each provider, named in the 503 so an operator knows what is missing. */
+const PROVIDER_VARIABLES: Record<LlmProvider, string> = {
+  openai: 'OPENAI_API_KEY (or OPENAI_BASE_URL for an OpenAI-compatible server)',
+  anthropic: 'ANTHROPIC_API_KEY',
+  ollama: 'OLLAMA_BASE_URL',
+};
+
+export function providerNotConfigured(provider: LlmProvider): DomainException {
+  return new DomainException({
+    status: 503,
+    code: 'LLM_PROVIDER_NOT_CONFIGURED',
+    title: 'LLM provider not configured',
+    detail: `The ${provider} provider is not configured on this server: set ${PROVIDER_VARIABLES[provider]}.`,
+  });
+}
+
+export function toolNotOffered(name: string): DomainException {
+  return new DomainException({ status: 404, code: 'TOOL_NOT_FOUND', title: 'Tool not found', detail: `No tool named ${name} is available to this agent.` });
+}

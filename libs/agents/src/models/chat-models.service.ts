@@ -1,0 +1,97 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { ChatAnthropic } from '@langchain/anthropic';
+import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { ChatOllama } from '@langchain/ollama';
+import { ChatOpenAI } from '@langchain/openai';
+import { llmConfig } from '@app/core';
+import { providerNotConfigured } from '../agents.errors.js';
+import type { ModelParameters } from '../entities/agent.entity.js';
+import { parseModelRef, type LlmProvider } from './model-ref.js';
+
+/** OpenAI-compatible servers often want no key, but the OpenAI client refuses to start without one. */
+const NO_KEY = 'not-needed';
+
+/** A chat model ready for a run, with what the run needs to know about calling it. */
+export interface ChatModelHandle {
+  model: BaseChatModel;
+  provider: LlmProvider;
+  /** How long one call may take, its retries included (LLM_TIMEOUT_MS); the caller enforces it with an AbortSignal. */
+  timeoutMs: number;
+  /** The credentials a provider's error message must not carry into a run record. */
+  secrets: string[];
+}
+
+/**
+ * Resolves an agent's `provider:model` to a LangChain chat model built from the environment's credentials, with the
+ * agent's parameters and a small retry budget, so a failing provider fails a run in seconds rather than minutes.
+ */
+@Injectable()
+export class ChatModels {
+  constructor(@Inject(llmConfig.KEY) private readonly config: ConfigType<typeof llmConfig>) {}
+
+  /** Throws the 503 LLM_PROVIDER_NOT_CONFIGURED problem, naming the variable to set, when the provider is not set up. */
+  create(modelRef: string, parameters: ModelParameters = {}): ChatModelHandle {
+    const { provider, model } = parseModelRef(modelRef);
+    if (!this.configured(provider)) throw providerNotConfigured(provider);
+    const secrets = [this.config.openai.apiKey, this.config.anthropic.apiKey].filter((secret): secret is string => Boolean(secret));
+    return { model: this.build(provider, model, parameters), provider, timeoutMs: this.config.timeoutMs, secrets };
+  }
+
+  private build(provider: LlmProvider, model: string, parameters: ModelParameters): BaseChatModel {
+    const { maxRetries } = this.config;
+    const { temperature, maxTokens, topP, stopSequences } = parameters;
+    switch (provider) {
+      case 'openai':
+        return new ChatOpenAI({
+          model,
+          apiKey: this.config.openai.apiKey ?? NO_KEY,
+          configuration: { baseURL: this.config.openai.baseUrl },
+          temperature,
+          maxTokens,
+          topP,
+          stop: stopSequences,
+          maxRetries,
+        });
+      case 'anthropic':
+        return new ChatAnthropic({
+          model,
+          apiKey: this.config.anthropic.apiKey,
+          anthropicApiUrl: this.config.anthropic.baseUrl,
+          temperature,
+          maxTokens,
+          topP,
+          stopSequences,
+          maxRetries,
+        });
+      case 'ollama':
+        return new ChatOllama({
+          model,
+          baseUrl: this.config.ollama.baseUrl,
+          temperature,
+          numPredict: maxTokens,
+          topP,
+          stop: stopSequences,
+          maxRetries,
+          // The call's AbortSignal never reaches the Ollama client's requests: this bounds a request the run gave up on.
+          fetch: (input, init) => fetch(input, { ...init, signal: withTimeout(init?.signal, this.config.timeoutMs) }),
+        });
+    }
+  }
+
+  private configured(provider: LlmProvider): boolean {
+    switch (provider) {
+      case 'openai':
+        return Boolean(this.config.openai.apiKey || this.config.openai.baseUrl);
+      case 'anthropic':
+        return Boolean(this.config.anthropic.apiKey);
+      case 'ollama':
+        return Boolean(this.config.ollama.baseUrl);
+    }
+  }
+}
+
+function withTimeout(signal: AbortSignal | null | undefined, timeoutMs: number): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}

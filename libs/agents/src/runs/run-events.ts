@@ -1,0 +1,30 @@
+import type { RunStatus } from '../entities/agent-run.entity.js';
+import type { ModelStep, TokenCounts, ToolStep } from '../entities/run-step.js';
+
+export type FailedRunStatus = Extract<RunStatus, 'failed' | 'timed_out' | 'cancelled'>;
+
+/**
+ * What a run reports as it goes, in order. The runner emits them to a sink: the journal writes them to the run and the
+ * conversation; a stream (SSE) or a cluster-wide event log can listen to the same events.
+ */
+export type RunEvent =
+  | { type: 'run.started'; runId: string; input: string }
+  | { type: 'model.finished'; runId: string; step: ModelStep }
+  | { type: 'tool.started'; runId: string; turn: number; callId: string; name: string; arguments: Record<string, unknown> }
+  | { type: 'tool.finished'; runId: string; step: ToolStep }
+  | { type: 'run.completed'; runId: string; output: string; usage: TokenCounts }
+  | { type: 'run.failed'; runId: string; status: FailedRunStatus; code: string; message: string; usage: TokenCounts };
+
+/** Receives a run's events; the runner waits for each emit, so a sink that persists keeps the order. */
+export interface RunEventSink {
+  emit(event: RunEvent): Promise<void>;
+}
+
+/** Several sinks as one, each getting every event in order. */
+export class FanOutSink implements RunEventSink {
+  constructor(private readonly sinks: RunEventSink[]) {}
+
+  async emit(event: RunEvent): Promise<void> {
+    for (const sink of this.sinks) await sink.emit(event);
+  }
+}
