@@ -6,6 +6,7 @@ import { ConformanceFixtures } from './fixtures/conformance-fixtures.js';
 import { McpAuthenticator } from './mcp-authenticator.service.js';
 import { McpController } from './mcp.controller.js';
 import { McpServerFactory } from './mcp-server.factory.js';
+import { McpStdioServer } from './mcp-stdio-server.service.js';
 import { McpTools } from './mcp-tools.service.js';
 import { McpPrompts } from './prompts/mcp-prompts.service.js';
 import { RequestOriginPolicy } from './request-origin.policy.js';
@@ -29,9 +30,10 @@ import { InMemorySessionStore, MCP_SESSION_STORE } from './transport/session-sto
     LegacySessions,
     McpHttpTransport,
     McpAuthenticator,
+    McpStdioServer,
     RequestOriginPolicy,
     ConformanceFixtures,
   ],
-  exports: [McpServerFactory, McpTools, McpResources, McpPrompts],
+  exports: [McpServerFactory, McpTools, McpResources, McpPrompts, McpStdioServer],
 })
 export class McpModule {}
