@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import { Client, StreamableHTTPClientTransport } from '@modelcontextprotocol/client';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
@@ -6,7 +5,8 @@ import { HistoryRecorder } from '@app/history';
 import { LegacySessions } from '@app/mcp';
 import { BuiltinToolHandler } from '@app/tools';
 import { ANONYMOUS_USER_ID } from '@app/users';
-import { createTestApp, resetState } from './support/test-app.js';
+import { useListeningApp } from './support/listening-app.js';
+import { resetState } from './support/test-app.js';
 import { UpstreamMcpServer } from './support/upstream-mcp-server.js';
 import { ADMIN_KEY, bearer, createUser, type TestUser } from './support/users.js';
 import { waitFor } from './support/wait-for.js';
@@ -25,21 +25,6 @@ const ping = (baseUrl: string, key: string, sessionId: string) =>
     headers: { ...ACCEPT_BOTH, ...bearer(key), 'mcp-session-id': sessionId, 'mcp-protocol-version': '2025-11-25' },
     body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'ping' }),
   });
-
-/** The real app on an ephemeral loopback port, as MCP clients reach it. */
-function useListeningApp(env: Record<string, string>) {
-  let app: NestFastifyApplication;
-  let url = '';
-  beforeAll(async () => {
-    app = await createTestApp({ env: { API_KEY: ADMIN_KEY, RATE_LIMIT_MAX: '0', ...env } });
-    await app.listen(0, '127.0.0.1');
-    url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  });
-  afterAll(async () => {
-    await app?.close();
-  });
-  return { app: () => app, url: () => url };
-}
 
 /** The official SDK client: pinned to 2026-07-28 (sessionless) or the plain 2025-11-25 handshake (a session). */
 async function connect(baseUrl: string, era: Era, key?: string): Promise<{ client: Client; transport: StreamableHTTPClientTransport }> {

@@ -9,6 +9,30 @@ export function databaseEnv(dataDir: string): Record<string, string | undefined>
     : { DATABASE_URL: undefined, REDIS_URL: undefined, DATA_DIR: dataDir };
 }
 
+/** Appends each complete line the stream emits to `into`, as it arrives. */
+export function collectLines(stream: NodeJS.ReadableStream, into: string[]): void {
+  let buffer = '';
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk: string) => {
+    buffer += chunk;
+    const lines = buffer.split('\n');
+    buffer = lines.pop() ?? '';
+    into.push(...lines.filter(Boolean));
+  });
+  stream.on('end', () => buffer && into.push(buffer));
+}
+
+/** The lines that parse as JSON (log lines, protocol messages), parsed. */
+export function jsonLines(lines: string[]): Array<Record<string, any>> {
+  return lines.flatMap((line) => {
+    try {
+      return [JSON.parse(line)];
+    } catch {
+      return [];
+    }
+  });
+}
+
 /** The built server (`npm run start:prod`) in a child process, with its output captured line by line. */
 export class ServerProcess {
   readonly stdout: string[] = [];
@@ -21,21 +45,9 @@ export class ServerProcess {
     const merged: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...env };
     for (const [key, value] of Object.entries(merged)) if (value === undefined) delete merged[key];
     this.child = spawn(process.execPath, [SERVER_ENTRY], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.collect(this.child.stdout!, this.stdout);
-    this.collect(this.child.stderr!, this.stderr);
+    collectLines(this.child.stdout!, this.stdout);
+    collectLines(this.child.stderr!, this.stderr);
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
-  }
-
-  private collect(stream: NodeJS.ReadableStream, into: string[]): void {
-    let buffer = '';
-    stream.setEncoding('utf8');
-    stream.on('data', (chunk: string) => {
-      buffer += chunk;
-      const lines = buffer.split('\n');
-      buffer = lines.pop() ?? '';
-      into.push(...lines.filter(Boolean));
-    });
-    stream.on('end', () => buffer && into.push(buffer));
   }
 
   /** Resolves once the server logs that it listens; rejects if it exits or takes longer than the timeout. */
@@ -53,13 +65,7 @@ export class ServerProcess {
 
   /** Parsed JSON log lines. */
   logs(): Array<Record<string, any>> {
-    return this.stdout.flatMap((line) => {
-      try {
-        return [JSON.parse(line)];
-      } catch {
-        return [];
-      }
-    });
+    return jsonLines(this.stdout);
   }
 
   signal(name: NodeJS.Signals): void {

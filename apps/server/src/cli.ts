@@ -1,9 +1,10 @@
 import { parseArgs } from 'node:util';
 import { NestFactory } from '@nestjs/core';
-import { ConsoleLogger, LogLevel, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { ConfigurationError, CoreModule, DomainException, readEnvironment } from '@app/core';
 import { UsersModule, UsersService } from '@app/users';
 import { SCHEMA } from './schema.js';
+import { StderrLogger } from './stderr-logger.js';
 
 const USAGE = `Usage: npm run cli -- <command> [options]
 
@@ -18,16 +19,10 @@ class CliModule {}
 
 class UsageError extends Error {}
 
-/** Every log line goes to stderr, so stdout carries only the command's output (`KEY=$(npm run cli -- …)` works). */
-class StderrLogger extends ConsoleLogger {
-  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', ...rest: unknown[]): void {
-    super.printMessages(messages, context, logLevel, 'stderr', ...(rest as [unknown, Record<string, unknown>]));
-  }
-}
-
 async function createAdmin(args: string[]): Promise<void> {
   const { values } = parseArgs({ args, options: { email: { type: 'string' }, name: { type: 'string' } }, strict: true });
   if (!values.email || !/^[^@\s]+@[^@\s]+$/.test(values.email)) throw new UsageError('--email <email> is required');
+  // Logs on stderr, so stdout carries only the command's output (`KEY=$(npm run cli -- …)` works).
   const logger = new StderrLogger({ logLevels: ['error', 'warn'], colors: process.stderr.isTTY });
   const app = await NestFactory.createApplicationContext(CliModule, { logger, abortOnError: false });
   try {

@@ -1,5 +1,6 @@
 export { McpModule } from './mcp.module.js';
 export { McpServerFactory, SERVER_INFO } from './mcp-server.factory.js';
+export { McpStdioServer } from './mcp-stdio-server.service.js';
 export { McpTools } from './mcp-tools.service.js';
 export { McpResources } from './resources/mcp-resources.service.js';
 export type { McpResourceProvider } from './resources/resource-provider.js';

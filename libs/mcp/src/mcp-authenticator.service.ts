@@ -6,7 +6,7 @@ import { AnonymousUserService, ApiKeyAuthenticator, credentialFrom, type Princip
 type Headers = Record<string, string | string[] | undefined>;
 
 /**
- * /mcp checks its callers itself: the same API keys as REST (Bearer or X-API-Key), or, where an operator allowed it,
+ * MCP checks its callers itself: the same API keys as REST (Bearer or X-API-Key), or, where an operator allowed it,
  * none at all as the built-in anonymous member. A refusal names the protected-resource metadata (RFC 9728) in its
  * WWW-Authenticate challenge, as MCP clients expect.
  */
@@ -27,14 +27,18 @@ export class McpAuthenticator implements OnApplicationBootstrap {
   }
 
   async authenticate(headers: Headers, resourceMetadataUrl: string): Promise<Principal> {
-    const credential = credentialFrom(headers);
-    if (!credential && this.config.allowAnonymous) return this.anonymous.resolve();
     try {
-      return await this.apiKeys.authenticate(credential);
+      return await this.principalFor(credentialFrom(headers));
     } catch (error) {
       if (!(error instanceof DomainException) || error.status !== 401) throw error;
       const challenge = `${error.headers?.['www-authenticate'] ?? 'Bearer'}, resource_metadata="${resourceMetadataUrl}"`;
       throw new DomainException({ status: 401, code: error.code, title: error.title, detail: error.message, headers: { 'www-authenticate': challenge } });
     }
+  }
+
+  /** Who a key stands for, or a caller without one where that is allowed; the stdio server's caller comes from here too. */
+  async principalFor(credential: string | undefined): Promise<Principal> {
+    if (!credential && this.config.allowAnonymous) return this.anonymous.resolve();
+    return this.apiKeys.authenticate(credential);
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { Server } from '@modelcontextprotocol/server';
+import { Server, type ServerContext } from '@modelcontextprotocol/server';
 import { APP_VERSION } from '@app/core';
+import type { Principal } from '@app/users';
 import { principalOf } from './mcp-principal.js';
 import { McpTools } from './mcp-tools.service.js';
 import { McpPrompts } from './prompts/mcp-prompts.service.js';
@@ -20,20 +21,22 @@ export class McpServerFactory {
     private readonly prompts: McpPrompts,
   ) {}
 
-  build(): Server {
+  /** `principal`: the one caller of a connection that has no per-request authentication (stdio). */
+  build(options: { principal?: Principal } = {}): Server {
+    const caller = (context: ServerContext) => principalOf(context, options.principal);
     const server = new Server(SERVER_INFO, {
       capabilities: { tools: { listChanged: true }, resources: { subscribe: true }, prompts: {}, completions: {}, logging: {} },
     });
-    server.setRequestHandler('tools/list', (request, context) => this.tools.list(principalOf(context), request.params?.cursor));
-    server.setRequestHandler('tools/call', (request, context) => this.tools.call(principalOf(context), request.params, context));
-    server.setRequestHandler('resources/list', (_request, context) => this.resources.list(principalOf(context)));
+    server.setRequestHandler('tools/list', (request, context) => this.tools.list(caller(context), request.params?.cursor));
+    server.setRequestHandler('tools/call', (request, context) => this.tools.call(caller(context), request.params, context));
+    server.setRequestHandler('resources/list', (_request, context) => this.resources.list(caller(context)));
     server.setRequestHandler('resources/templates/list', () => this.resources.templates());
-    server.setRequestHandler('resources/read', (request, context) => this.resources.read(principalOf(context), request.params.uri));
+    server.setRequestHandler('resources/read', (request, context) => this.resources.read(caller(context), request.params.uri));
     // Nothing of ours changes under a reader yet: a subscription is accepted and there is never an update to send.
     server.setRequestHandler('resources/subscribe', () => ({}));
     server.setRequestHandler('resources/unsubscribe', () => ({}));
-    server.setRequestHandler('prompts/list', (_request, context) => this.prompts.list(principalOf(context)));
-    server.setRequestHandler('prompts/get', (request, context) => this.prompts.get(principalOf(context), request.params.name, request.params.arguments ?? {}));
+    server.setRequestHandler('prompts/list', (_request, context) => this.prompts.list(caller(context)));
+    server.setRequestHandler('prompts/get', (request, context) => this.prompts.get(caller(context), request.params.name, request.params.arguments ?? {}));
     server.setRequestHandler('completion/complete', (request) => {
       const { ref, argument } = request.params;
       return ref.type === 'ref/prompt' ? this.prompts.complete(ref.name, argument.name, argument.value) : { completion: { values: [], total: 0, hasMore: false } };

@@ -7,6 +7,7 @@ import { ConformanceFixtures } from './fixtures/conformance-fixtures.js';
 import { McpAuthenticator } from './mcp-authenticator.service.js';
 import { McpController } from './mcp.controller.js';
 import { McpServerFactory } from './mcp-server.factory.js';
+import { McpStdioServer } from './mcp-stdio-server.service.js';
 import { McpTools } from './mcp-tools.service.js';
 import { McpPrompts } from './prompts/mcp-prompts.service.js';
 import { RequestOriginPolicy } from './request-origin.policy.js';
@@ -36,9 +37,10 @@ import { InMemorySessionStore, MCP_SESSION_STORE } from './transport/session-sto
     LegacySessions,
     McpHttpTransport,
     McpAuthenticator,
+    McpStdioServer,
     RequestOriginPolicy,
     ConformanceFixtures,
   ],
-  exports: [McpServerFactory, McpTools, McpResources, McpPrompts, LegacySessions],
+  exports: [McpServerFactory, McpTools, McpResources, McpPrompts, LegacySessions, McpStdioServer],
 })
 export class McpModule {}

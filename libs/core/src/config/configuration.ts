@@ -53,7 +53,7 @@ export const redisConfig = registerAs('redis', () => {
 
 export const loggingConfig = registerAs('logging', () => {
   const env = readEnvironment();
-  return { level: env.LOG_LEVEL, pretty: env.DEBUG_MODE };
+  return { level: env.LOG_LEVEL, pretty: env.DEBUG_MODE, destination: env.LOG_DESTINATION };
 });
 
 export const healthConfig = registerAs('health', () => {

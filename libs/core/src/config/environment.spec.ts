@@ -6,7 +6,7 @@ import { ConfigurationError, readEnvironment } from './environment.js';
 describe('readEnvironment', () => {
   it('gives the zero-set-up defaults', () => {
     const env = readEnvironment({});
-    expect(env).toMatchObject({ PORT: 8000, DATA_DIR: './data', MIGRATIONS_RUN: true, DEBUG_MODE: false, LOG_LEVEL: 'info', BODY_LIMIT: 1048576 });
+    expect(env).toMatchObject({ PORT: 8000, DATA_DIR: './data', MIGRATIONS_RUN: true, DEBUG_MODE: false, LOG_LEVEL: 'info', LOG_DESTINATION: 'stdout', BODY_LIMIT: 1048576 });
     expect(env.DATABASE_URL).toBeUndefined();
     expect(env.REDIS_URL).toBeUndefined();
   });
@@ -30,6 +30,7 @@ describe('readEnvironment', () => {
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL must be a redis:// or rediss:// URL'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of the following values: fatal, error, warn, info, debug, trace, silent (got "loud")'],
     [{ DATABASE_URL: 'mysql://user:pw@host/db' }, 'DATABASE_URL must be a postgres:// URL'],
+    [{ LOG_DESTINATION: 'file' }, 'LOG_DESTINATION must be one of the following values: stdout, stderr (got "file")'],
   ])('names the bad variable in one line: %j', (env, message) => {
     expect(() => readEnvironment(env)).toThrow(new ConfigurationError(message));
   });

@@ -15,6 +15,8 @@ import {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_DESTINATIONS = ['stdout', 'stderr'] as const;
+export type LogDestination = (typeof LOG_DESTINATIONS)[number];
 
 /** Thrown when a variable is missing or malformed; main.ts prints its one-line message and exits 1. */
 export class ConfigurationError extends Error {
@@ -319,6 +321,10 @@ export class Environment {
 
   @IsIn(LOG_LEVELS)
   LOG_LEVEL: LogLevel = 'info';
+
+  /** Where log lines go. The stdio MCP server sets `stderr`: its stdout carries the protocol. */
+  @IsIn(LOG_DESTINATIONS)
+  LOG_DESTINATION: LogDestination = 'stdout';
 
   /** Comma-separated origins, `*` for any; empty disables CORS. */
   @IsString()

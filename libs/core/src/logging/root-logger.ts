@@ -13,11 +13,12 @@ export const REDACTED_PATHS = [
 
 export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
 
-/** The one pino logger: JSON lines (pretty with DEBUG_MODE), credentials redacted. */
+const FILE_DESCRIPTORS = { stdout: 1, stderr: 2 } as const;
+
+/** The one pino logger: JSON lines (pretty with DEBUG_MODE) on stdout or stderr, credentials redacted. */
 export function createRootLogger(config: ConfigType<typeof loggingConfig>): Logger {
-  return pino({
-    level: config.level,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    transport: config.pretty ? { target: 'pino-pretty', options: { singleLine: true } } : undefined,
-  });
+  const fd = FILE_DESCRIPTORS[config.destination];
+  const options = { level: config.level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } };
+  if (config.pretty) return pino({ ...options, transport: { target: 'pino-pretty', options: { singleLine: true, destination: fd } } });
+  return pino(options, pino.destination(fd));
 }
