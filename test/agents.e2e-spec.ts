@@ -14,8 +14,11 @@ function expectStatus(response: Injected, status: number) {
 }
 
 const OPENAI_KEY = 'sk-test-scripted-0123456789';
-/** A model call times out after this; the agent in the hang test times out sooner, the one in the provider-timeout test later. */
-const LLM_TIMEOUT_MS = 1500;
+/**
+ * A model call times out after this; the agent in the hang test times out sooner, the one in the provider-timeout test
+ * later. It must outlast a 500, its one retry and the SDK's backoff on a busy machine (1500 ms now and then did not).
+ */
+const LLM_TIMEOUT_MS = 4000;
 
 describe('agents', () => {
   const openai = new ScriptedOpenAiServer();

@@ -207,8 +207,11 @@ export class LegacySessions implements OnModuleDestroy {
 
   private async serve(host: SessionHost, request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown): Promise<void> {
     host.begin();
-    // A GET stream stays open after the handler returns: the session is in use until the response closes.
-    response.once('close', () => host.end());
+    // A GET stream stays open after the handler returns: the session is in use until the response closes. A client
+    // that gave up before we got here has closed it already, and 'close' won't fire again: count it done at once, or
+    // the session would look in use forever and never be swept.
+    if (response.closed) host.end();
+    else response.once('close', () => host.end());
     await host.serveNode(request, response, body);
     if (request.method === 'POST') await this.shareClientMessages(host, body);
   }
