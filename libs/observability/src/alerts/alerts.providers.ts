@@ -1,4 +1,10 @@
+import { AlertChannelsController } from './alert-channels.controller.js';
+import { AlertChannelsService } from './alert-channels.service.js';
 import { AlertEnvironmentSync } from './alert-environment.sync.js';
+import { AlertHistoryService } from './alert-history.service.js';
+import { AlertRulesController } from './alert-rules.controller.js';
+import { AlertRulesService } from './alert-rules.service.js';
+import { AlertsController } from './alerts.controller.js';
 import { ChannelCredentials } from './channels/channel-credentials.js';
 import { ChannelSenders, SENDER_CLASSES } from './channels/channel-senders.js';
 import { AlertHistoryWriter } from './delivery/alert-history.writer.js';
@@ -11,7 +17,7 @@ import { RuleStateStore } from './evaluation/rule-state.store.js';
 import { TrafficWindow } from './evaluation/traffic-window.js';
 
 /** Alerting's admin API: channels, rules and the history. */
-export const ALERT_CONTROLLERS = [];
+export const ALERT_CONTROLLERS = [AlertChannelsController, AlertRulesController, AlertsController];
 
 export const ALERT_PROVIDERS = [
   ...SENDER_CLASSES,
@@ -26,4 +32,7 @@ export const ALERT_PROVIDERS = [
   AlertEvaluator,
   AlertScheduler,
   AlertEnvironmentSync,
+  AlertChannelsService,
+  AlertRulesService,
+  AlertHistoryService,
 ];
