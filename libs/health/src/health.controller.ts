@@ -13,11 +13,11 @@ import {
 import type { FastifyReply } from 'fastify';
 import { healthConfig, Public, ReadinessChecks, RedisService, SkipRateLimit } from '@app/core';
 import { HealthStatusDto } from './health-status.dto.js';
+import { LIVE } from './liveness-route.js';
 import { RedisHealthIndicator } from './redis.health.js';
 import { ShutdownService } from './shutdown.service.js';
 
 const PING_TIMEOUT_MS = 1500;
-const LIVE: HealthStatusDto = { status: 'ok', info: {}, error: {}, details: {} };
 
 /** Open to probes: no API key, no rate limit. */
 @ApiTags('health')
@@ -38,7 +38,7 @@ export class HealthController {
     private readonly featureChecks: ReadinessChecks,
   ) {}
 
-  /** Liveness: the process is up and its event loop answers. Touches no dependency. */
+  /** Liveness: the process is up and its event loop answers. Touches no dependency. Fastify answers it: see answerLivenessInFastify. */
   @Get()
   @ApiOperation({ summary: 'Liveness (alias of /health/live)' })
   @ApiOkResponse({ type: HealthStatusDto, description: 'The process is up' })
@@ -46,7 +46,7 @@ export class HealthController {
     return LIVE;
   }
 
-  /** Liveness for Kubernetes `livenessProbe`: never fails because a dependency is down. */
+  /** Liveness for Kubernetes `livenessProbe`: never fails because a dependency is down. Fastify answers it: see answerLivenessInFastify. */
   @Get('live')
   @ApiOperation({ summary: 'Liveness probe' })
   @ApiOkResponse({ type: HealthStatusDto, description: 'The process is up' })
