@@ -47,14 +47,14 @@ export class Metrics {
     collectDefaultMetrics({ register: this.registry });
   }
 
-  /** A gauge whose value is read when Prometheus scrapes, from whoever owns the number. */
-  gauge(name: string, help: string, read: () => number): void {
+  /** A gauge whose value is read when Prometheus scrapes, from whoever owns the number (a promise is awaited). */
+  gauge(name: string, help: string, read: () => number | Promise<number>): void {
     new Gauge({
       name,
       help,
       registers: [this.registry],
-      collect() {
-        this.set(read());
+      async collect() {
+        this.set(await read());
       },
     });
   }
