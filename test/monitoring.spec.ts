@@ -7,6 +7,7 @@ import { Metrics } from '@app/observability';
 import type { DataSource } from 'typeorm';
 import { DependencyGauges } from '../libs/observability/src/dependency-gauges.js';
 import { MetricsController } from '../libs/observability/src/metrics.controller.js';
+import { installed } from './support/installed.js';
 import { routePath } from './support/routes.js';
 
 const read = (file: string) => loadYaml(readFileSync(`docker/prometheus/${file}`, 'utf8')) as any;
@@ -55,16 +56,6 @@ function seriesLabels(metrics: Map<string, string[]>, name: string): string[] | 
   return histogram[2] === 'bucket' ? [...labels, 'le'] : labels;
 }
 
-/** Whether a command is installed (promtool and amtool rarely are; the checks above don't need them). */
-function onPath(command: string): boolean {
-  try {
-    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 describe('docker/prometheus/alerts.yml', () => {
   const metrics = registeredMetrics();
 
@@ -88,7 +79,7 @@ describe('docker/prometheus/alerts.yml', () => {
     for (const label of grouping) expect({ grouping: label, known: available.has(label) }).toEqual({ grouping: label, known: true });
   });
 
-  (onPath('promtool') ? it : it.skip)('passes promtool', () => {
+  (installed('promtool') ? it : it.skip)('passes promtool', () => {
     execFileSync('promtool', ['check', 'rules', 'docker/prometheus/alerts.yml'], { stdio: 'pipe' });
     execFileSync('promtool', ['check', 'config', '--syntax-only', 'docker/prometheus/prometheus.yml'], { stdio: 'pipe' });
   });
@@ -157,7 +148,7 @@ describe('docker/prometheus/alertmanager.yml', () => {
     }
   });
 
-  (onPath('amtool') ? it : it.skip)('passes amtool', () => {
+  (installed('amtool') ? it : it.skip)('passes amtool', () => {
     execFileSync('amtool', ['check-config', 'docker/prometheus/alertmanager.yml'], { stdio: 'pipe' });
   });
 });
