@@ -67,6 +67,8 @@ describe('agents: coordinators, and agents as MCP tools and prompts', () => {
   });
   beforeEach(async () => {
     openai.reset();
+    // An earlier test's invocations still buffered would land in this one's tables.
+    await app().get(HistoryRecorder).flush();
     await resetState(app());
     await app().get(BuiltinToolHandler).onApplicationBootstrap();
     ada = await createUser(app());
