@@ -149,6 +149,12 @@ export const llmConfig = registerAs('llm', () => {
   };
 });
 
+/** Guards on runs that delegate (coordinators, agent tools): how deep, and what a whole tree of runs may spend. */
+export const agentsConfig = registerAs('agents', () => {
+  const env = readEnvironment();
+  return { maxDepth: env.AGENT_MAX_DEPTH, runMaxSteps: env.AGENT_RUN_MAX_STEPS, runMaxTokens: env.AGENT_RUN_MAX_TOKENS };
+});
+
 export const CONFIG_NAMESPACES = [
   appConfig,
   httpConfig,
@@ -165,4 +171,5 @@ export const CONFIG_NAMESPACES = [
   mcpConfig,
   metricsConfig,
   llmConfig,
+  agentsConfig,
 ];
