@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { pathsToModuleNameMapper } from 'ts-jest';
 import ts from 'typescript';
 
@@ -44,6 +45,10 @@ const common = {
 export default {
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
   testTimeout: 30_000,
+  // Suites mostly wait on Postgres, Redis and child processes, so one worker per core, and at least two, cuts the wall
+  // time (jest's default leaves a core free: one worker on a 2-core machine). Each worker has its own database and
+  // Redis db (test/setup), and Redis has 16: at most 8 workers leaves room for TEST_WORKER_OFFSET.
+  maxWorkers: Math.min(Math.max(availableParallelism(), 2), 8),
   // ts-jest's type-checking compiler and the apps each suite boots add up; a fresh worker past 1 GB keeps heaps small.
   workerIdleMemoryLimit: '1GB',
   projects: [

@@ -125,8 +125,18 @@ describe('agents', () => {
       const inUse = expectStatus(await call('DELETE', `/agents/${worker.id}`, ADMIN_KEY), 409);
       expect(inUse).toMatchObject({ code: 'AGENT_IN_USE', detail: expect.stringContaining('boss') });
       expectStatus(await call('PATCH', `/agents/${boss.id}`, ADMIN_KEY, { members: [helper.id] }), 200);
+
+      // Only a parallel coordinator names an aggregator; it must exist, and counts for cycles and deletion like a member.
+      const wrongKind = expectStatus(await call('PATCH', `/agents/${boss.id}`, ADMIN_KEY, { aggregatorId: helper.id }), 400);
+      expect(wrongKind.errors).toEqual([{ pointer: '/aggregatorId', message: 'only a parallel coordinator has an aggregator' }]);
+      const noSuchAggregator = expectStatus(await call('POST', '/agents', ADMIN_KEY, { name: 'fan', model: 'openai:x', kind: 'parallel', members: [helper.id], aggregatorId: ghost }), 400);
+      expect(noSuchAggregator.errors).toEqual([{ pointer: '/aggregatorId', message: `no agent has id ${ghost}` }]);
+      const fan = await createAgent({ name: 'fan', kind: 'parallel', members: [helper.id], aggregatorId: worker.id });
+      expect(fan).toMatchObject({ kind: 'parallel', members: [helper.id], aggregatorId: worker.id });
+      expect(expectStatus(await call('PATCH', `/agents/${worker.id}`, ADMIN_KEY, { kind: 'sequential', members: [fan.id] }), 409).code).toBe('AGENT_CYCLE');
+      expect(expectStatus(await call('DELETE', `/agents/${worker.id}`, ADMIN_KEY), 409).detail).toContain('fan');
+      expect(expectStatus(await call('PATCH', `/agents/${fan.id}`, ADMIN_KEY, { aggregatorId: null }), 200).aggregatorId).toBeNull();
       expectStatus(await call('DELETE', `/agents/${worker.id}`, ADMIN_KEY), 204);
-      expect(expectStatus(await call('POST', `/agents/${team.id}/runs`, ADMIN_KEY, { input: 'go' }), 501).code).toBe('AGENT_KIND_NOT_SUPPORTED');
     });
   });
 

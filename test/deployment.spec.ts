@@ -7,8 +7,11 @@ const dockerfile = readFileSync('docker/Dockerfile', 'utf8');
 const defaults = new Environment();
 
 describe('docker-compose.yml', () => {
-  it('runs the server, Postgres and Redis on mcp-network', () => {
-    expect(Object.keys(compose.services).sort()).toEqual(['mcp-server', 'postgres', 'redis']);
+  it('runs the server, Postgres and Redis on mcp-network, and Prometheus and Alertmanager in the monitoring profile', () => {
+    const inProfile = (profile?: string) =>
+      Object.entries(compose.services).filter(([, service]: [string, any]) => service.profiles?.[0] === profile).map(([name]) => name).sort();
+    expect(inProfile(undefined)).toEqual(['mcp-server', 'postgres', 'redis']);
+    expect(inProfile('monitoring')).toEqual(['alertmanager', 'prometheus']);
     for (const service of Object.values(compose.services) as any[]) expect(service.networks).toEqual(['mcp-network']);
     expect(compose.networks).toHaveProperty('mcp-network');
   });
@@ -33,12 +36,25 @@ describe('docker-compose.yml', () => {
   it('keeps Postgres and Redis data in volumes', () => {
     expect(compose.services.postgres.volumes).toEqual(['postgres-data:/var/lib/postgresql/data']);
     expect(compose.services.redis.volumes).toEqual(['redis-data:/data']);
-    expect(Object.keys(compose.volumes).sort()).toEqual(['postgres-data', 'redis-data']);
+    expect(Object.keys(compose.volumes).sort()).toEqual(['postgres-data', 'prometheus-data', 'redis-data']);
   });
 
   it('gives the server more time to stop than its own shutdown timeout', () => {
     const server = compose.services['mcp-server'];
     expect(Number.parseInt(server.stop_grace_period, 10) * 1000).toBeGreaterThan(Number(server.environment.SHUTDOWN_TIMEOUT_MS));
+  });
+
+  it('mounts the Prometheus and Alertmanager configs and gives them their secrets as files', () => {
+    const { prometheus, alertmanager } = compose.services;
+    expect(prometheus.volumes).toEqual(expect.arrayContaining(['./docker/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro', './docker/prometheus/alerts.yml:/etc/prometheus/alerts.yml:ro']));
+    expect(alertmanager.volumes).toEqual(['./docker/prometheus/alertmanager.yml:/etc/alertmanager/alertmanager.yml:ro']);
+    const prometheusConfig = loadYaml(readFileSync('docker/prometheus/prometheus.yml', 'utf8')) as any;
+    const alertmanagerConfig = readFileSync('docker/prometheus/alertmanager.yml', 'utf8');
+    const secretFiles = (service: any) => service.secrets.map((name: string) => `/run/secrets/${name}`);
+    expect(secretFiles(prometheus)).toEqual([prometheusConfig.scrape_configs[0].authorization.credentials_file]);
+    for (const file of secretFiles(alertmanager)) expect(alertmanagerConfig).toContain(file);
+    expect(compose.secrets.metrics_token).toEqual({ environment: 'METRICS_TOKEN' });
+    expect(compose.services['mcp-server'].environment.METRICS_TOKEN).toBe('${METRICS_TOKEN:-}');
   });
 });
 

@@ -79,7 +79,7 @@ describe('metrics', () => {
     expect(timed(after) - timed(before)).toBe(3);
   });
 
-  it('reports the MCP sessions this instance holds, and Redis while it is configured', async () => {
+  it('reports the MCP sessions this instance holds, the database, and Redis while it is configured', async () => {
     const user = await createUser(app());
     await app().listen(0, '127.0.0.1');
     const url = `http://127.0.0.1:${(app().getHttpServer().address() as AddressInfo).port}`;
@@ -88,6 +88,7 @@ describe('metrics', () => {
     try {
       const text = await scrape();
       expect(sample(text, 'mcpa_mcp_sessions_active')).toBeGreaterThanOrEqual(1);
+      expect(sample(text, 'mcpa_db_up')).toBe(1);
       expect(sample(text, 'mcpa_redis_up')).toBe(onPostgres ? 1 : undefined);
       expect(sample(text, 'mcpa_db_pool_connections')).toEqual(onPostgres ? expect.any(Number) : undefined);
     } finally {

@@ -20,32 +20,9 @@ export interface ScriptedToolCall {
 
 type Reply = (response: ServerResponse, request: ChatRequest) => void;
 
-/**
- * An OpenAI-compatible chat completions endpoint on loopback (`POST /v1/chat/completions`, non-streaming) that replays
- * scripted answers in order: text, tool calls, usage, an HTTP error, or no answer at all. It keeps every request, so a
- * test can check what the provider client really sent. An unscripted request gets a 400, which fails the run loudly.
- */
-export class ScriptedOpenAiServer {
-  readonly requests: ChatRequest[] = [];
-  private readonly script: Reply[] = [];
-  private readonly http: Server;
-  baseUrl = '';
-
-  constructor() {
-    this.http = createServer((request, response) => void this.handle(request, response));
-  }
-
-  async start(): Promise<this> {
-    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
-    this.baseUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}/v1`;
-    return this;
-  }
-
-  /** Forgets the requests and whatever is left of the script. */
-  reset(): void {
-    this.requests.length = 0;
-    this.script.length = 0;
-  }
+/** Answers replayed in order: text, tool calls, usage, an HTTP error, or no answer at all. */
+export class Script {
+  private readonly replies: Reply[] = [];
 
   answer(content: string, usage = { prompt: 10, completion: 5 }): this {
     return this.push((response, request) => send(response, 200, completion(request, { role: 'assistant', content }, 'stop', usage)));
@@ -65,14 +42,86 @@ export class ScriptedOpenAiServer {
     return this.push(() => undefined);
   }
 
-  async close(): Promise<void> {
-    this.http.closeAllConnections();
-    await new Promise((resolve) => this.http.close(resolve));
+  next(): Reply | undefined {
+    return this.replies.shift();
+  }
+
+  clear(): void {
+    this.replies.length = 0;
   }
 
   private push(reply: Reply): this {
-    this.script.push(reply);
+    this.replies.push(reply);
     return this;
+  }
+}
+
+/**
+ * An OpenAI-compatible chat completions endpoint on loopback (`POST /v1/chat/completions`, non-streaming) that replays
+ * scripted answers. Requests whose system prompt has a script of its own (`forSystemPrompt`) are answered from it, so
+ * agents running concurrently each get theirs; every other request from the main script, in order. It keeps every
+ * request, so a test can check what the provider client really sent. An unscripted request gets a 400, which fails
+ * the run loudly.
+ */
+export class ScriptedOpenAiServer {
+  readonly requests: ChatRequest[] = [];
+  private readonly main = new Script();
+  private readonly bySystemPrompt = new Map<string, Script>();
+  private readonly http: Server;
+  baseUrl = '';
+
+  constructor() {
+    this.http = createServer((request, response) => void this.handle(request, response));
+  }
+
+  async start(): Promise<this> {
+    await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
+    this.baseUrl = `http://127.0.0.1:${(this.http.address() as AddressInfo).port}/v1`;
+    return this;
+  }
+
+  /** Forgets the requests and whatever is left of the scripts. */
+  reset(): void {
+    this.requests.length = 0;
+    this.main.clear();
+    this.bySystemPrompt.clear();
+  }
+
+  /** The script for requests led by this system prompt (an agent's). */
+  forSystemPrompt(systemPrompt: string): Script {
+    let script = this.bySystemPrompt.get(systemPrompt);
+    if (!script) this.bySystemPrompt.set(systemPrompt, (script = new Script()));
+    return script;
+  }
+
+  /** The requests led by this system prompt, in the order they came. */
+  requestsFor(systemPrompt: string): ChatRequest[] {
+    return this.requests.filter((request) => systemPromptOf(request) === systemPrompt);
+  }
+
+  answer(content: string, usage?: { prompt: number; completion: number }): this {
+    this.main.answer(content, usage);
+    return this;
+  }
+
+  callTools(calls: ScriptedToolCall[], usage?: { prompt: number; completion: number }): this {
+    this.main.callTools(calls, usage);
+    return this;
+  }
+
+  fail(status: number, message: string): this {
+    this.main.fail(status, message);
+    return this;
+  }
+
+  hang(): this {
+    this.main.hang();
+    return this;
+  }
+
+  async close(): Promise<void> {
+    this.http.closeAllConnections();
+    await new Promise((resolve) => this.http.close(resolve));
   }
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -81,10 +130,17 @@ export class ScriptedOpenAiServer {
     if (request.method !== 'POST' || request.url !== '/v1/chat/completions') return send(response, 404, { error: { message: `no route ${request.method} ${request.url}` } });
     const received: ChatRequest = { body: JSON.parse(Buffer.concat(chunks).toString('utf8')), authorization: request.headers.authorization };
     this.requests.push(received);
-    const reply = this.script.shift();
-    if (!reply) return send(response, 400, { error: { message: `unscripted request #${this.requests.length}`, type: 'invalid_request_error' } });
-    reply(response, received);
+    const system = systemPromptOf(received);
+    const reply = (system !== undefined && this.bySystemPrompt.get(system)) || this.main;
+    const next = reply.next();
+    if (!next) return send(response, 400, { error: { message: `unscripted request #${this.requests.length}${system ? ` (system prompt: ${system})` : ''}`, type: 'invalid_request_error' } });
+    next(response, received);
   }
+}
+
+function systemPromptOf(request: ChatRequest): string | undefined {
+  const [first] = request.body.messages;
+  return first?.role === 'system' && typeof first.content === 'string' ? first.content : undefined;
 }
 
 function completion(request: ChatRequest, message: Record<string, unknown>, finishReason: string, usage: { prompt: number; completion: number }) {

@@ -15,6 +15,7 @@ import {
   ROOT_LOGGER,
   setupOpenApi,
 } from '@app/core';
+import { answerLivenessInFastify } from '@app/health';
 import { Metrics, registerHttpMetrics } from '@app/observability';
 import { AppModule } from './app.module.js';
 
@@ -48,6 +49,7 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
   if (metricsConfig().enabled) registerHttpMetrics(fastify, app.get(Metrics));
   registerContentNegotiation(fastify);
   registerPreSerializedBodies(fastify);
+  answerLivenessInFastify(fastify);
   if (http.corsOrigins) {
     app.enableCors({ origin: http.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'WWW-Authenticate', 'X-RateLimit-Limit', 'X-RateLimit-Remaining', 'X-RateLimit-Reset'] });
   }

@@ -80,15 +80,19 @@ export class AgentsController {
     await this.admin.remove(actor, id);
   }
 
-  /** A run that failed, timed out or hit maxSteps is still a 200: its status and errorCode say how it ended. */
+  /**
+   * A run that failed, timed out, hit maxSteps or its tree's budget is still a 200: its status and errorCode say how it
+   * ended. A coordinator's members run as child runs (childRunIds).
+   */
   @Post(':id/runs')
   @HttpCode(200)
   @RequireScopes('agents:run')
-  @ApiOperation({ summary: 'Run an agent on your input and answer the finished run (mode wait)' })
+  @ApiOperation({ summary: 'Run an agent or a coordinator on your input and answer the finished run (mode wait)' })
   @ApiOkResponse({ type: AgentRunDto, description: 'The run as it finished: succeeded, failed or timed_out' })
   @ApiNotFoundResponse({ description: 'No such agent, or no such conversation of yours' })
   @ApiServiceUnavailableResponse({ description: "The agent's LLM provider is not configured on this server (LLM_PROVIDER_NOT_CONFIGURED)" })
   async createRun(@CurrentPrincipal() principal: Principal, @Param('id', ParseUuidPipe) id: string, @Body() body: CreateRunDto): Promise<AgentRunDto> {
-    return toAgentRunDto(await this.runs.run(principal, id, body));
+    const run = await this.runs.run(principal, id, body);
+    return toAgentRunDto(run, await this.runs.childRunIds(run.id));
   }
 }

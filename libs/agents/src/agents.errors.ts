@@ -27,13 +27,32 @@ export function agentInUse(name: string, coordinators: string[]): DomainExceptio
   });
 }
 
-export function agentKindNotRunnable(name: string, kind: string): DomainException {
+export function agentToolNameTaken(toolName: string): DomainException {
   return new DomainException({
-    status: 501,
-    code: 'AGENT_KIND_NOT_SUPPORTED',
-    title: 'Agent kind not runnable yet',
-    detail: `${name} is a ${kind} coordinator; this server runs single agents only so far.`,
+    status: 409,
+    code: 'AGENT_TOOL_NAME_TAKEN',
+    title: "Agent's tool name taken",
+    detail: `Every agent is also a tool named agent.<name>, and another tool is already named ${toolName}; rename the agent or that tool.`,
   });
+}
+
+/** A delegation past AGENT_MAX_DEPTH: a coordinator or an agent tool would start a run this deep below its root. */
+export function agentDepthExceeded(depth: number, maxDepth: number): DomainException {
+  return new DomainException({
+    status: 409,
+    code: 'AGENT_DEPTH_EXCEEDED',
+    title: 'Delegation too deep',
+    detail: `This delegation would start a run at depth ${depth} below its root run; AGENT_MAX_DEPTH allows ${maxDepth}.`,
+  });
+}
+
+/** A delegation from a run that has already ended (its tool call outlived it) or that is not the caller's. */
+export function delegatingRunNotActive(runId: string): DomainException {
+  return new DomainException({ status: 409, code: 'RUN_NOT_ACTIVE', title: 'Run not active', detail: `The run ${runId} that delegated is not running.` });
+}
+
+export function scopeRequired(scope: string): DomainException {
+  return new DomainException({ status: 403, code: 'SCOPE_REQUIRED', title: 'Forbidden', detail: `The API key in use lacks the scope ${scope}.` });
 }
 
 export function runNotFound(id: string): DomainException {

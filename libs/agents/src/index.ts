@@ -10,3 +10,4 @@ export { AgentRunner, type RunOutcome, type RunPlan } from './runs/agent-runner.
 export { FanOutSink, type RunEvent, type RunEventSink } from './runs/run-events.js';
 export type { RunTools, ToolOutcome, RequestedToolCall } from './runs/run-tools.js';
 export { RunsService } from './runs/runs.service.js';
+export { AGENT_TOOL_PREFIX, agentToolName } from './coordination/agent-tool-name.js';

@@ -1,4 +1,9 @@
-/** An agent as the member graph sees it. */
+/** Whom a coordinator delegates to: its members, then its aggregator. */
+export function delegatesOf(agent: { members?: readonly string[] | null; aggregatorId?: string | null }): string[] {
+  return [...(agent.members ?? []), ...(agent.aggregatorId ? [agent.aggregatorId] : [])];
+}
+
+/** An agent as the member graph sees it: `members` are all it delegates to. */
 export interface MemberNode {
   id: string;
   name: string;

@@ -4,9 +4,8 @@ import type { HealthCheckResult } from '@nestjs/terminus';
 import type { FastifyReply } from 'fastify';
 import { Public, SkipRateLimit } from '@app/core';
 import { HealthStatusDto } from './health-status.dto.js';
+import { LIVE } from './liveness-route.js';
 import { ReadinessProbe } from './readiness-probe.service.js';
-
-const LIVE: HealthStatusDto = { status: 'ok', info: {}, error: {}, details: {} };
 
 /** Open to probes: no API key, no rate limit. */
 @ApiTags('health')
@@ -16,7 +15,7 @@ const LIVE: HealthStatusDto = { status: 'ok', info: {}, error: {}, details: {} }
 export class HealthController {
   constructor(private readonly readiness: ReadinessProbe) {}
 
-  /** Liveness: the process is up and its event loop answers. Touches no dependency. */
+  /** Liveness: the process is up and its event loop answers. Touches no dependency. Fastify answers it: see answerLivenessInFastify. */
   @Get()
   @ApiOperation({ summary: 'Liveness (alias of /health/live)' })
   @ApiOkResponse({ type: HealthStatusDto, description: 'The process is up' })
@@ -24,7 +23,7 @@ export class HealthController {
     return LIVE;
   }
 
-  /** Liveness for Kubernetes `livenessProbe`: never fails because a dependency is down. */
+  /** Liveness for Kubernetes `livenessProbe`: never fails because a dependency is down. Fastify answers it: see answerLivenessInFastify. */
   @Get('live')
   @ApiOperation({ summary: 'Liveness probe' })
   @ApiOkResponse({ type: HealthStatusDto, description: 'The process is up' })

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { AgentsModule } from '@app/agents';
 import { mcpConfig, RedisService } from '@app/core';
 import { HistoryModule } from '@app/history';
 import { ToolsModule } from '@app/tools';
@@ -9,6 +10,7 @@ import { McpController } from './mcp.controller.js';
 import { McpServerFactory } from './mcp-server.factory.js';
 import { McpStdioServer } from './mcp-stdio-server.service.js';
 import { McpTools } from './mcp-tools.service.js';
+import { AgentPrompts } from './prompts/agent-prompts.js';
 import { McpPrompts } from './prompts/mcp-prompts.service.js';
 import { RequestOriginPolicy } from './request-origin.policy.js';
 import { ConversationResources } from './resources/conversation-resources.js';
@@ -20,12 +22,13 @@ import { InMemorySessionStore, MCP_SESSION_STORE } from './transport/session-sto
 
 /** The MCP face of the registry: Streamable HTTP at /mcp for both protocol generations, tools, resources, prompts. */
 @Module({
-  imports: [UsersModule, HistoryModule, ToolsModule],
+  imports: [UsersModule, HistoryModule, ToolsModule, AgentsModule],
   controllers: [McpController],
   providers: [
     McpTools,
     McpResources,
     McpPrompts,
+    AgentPrompts,
     ConversationResources,
     McpServerFactory,
     {

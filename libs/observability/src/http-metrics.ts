@@ -11,10 +11,12 @@ const UNMATCHED = 'unmatched';
  * Call before the routes are registered (before `app.init()`).
  */
 export function registerHttpMetrics(fastify: FastifyInstance, metrics: Metrics): void {
-  const histogram = metrics.httpRequestDuration;
-  const timer = (route: string) => (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
-    histogram.observe({ method: request.method, route, status: reply.statusCode }, reply.elapsedTime / 1000);
-    done();
+  const timer = (route: string) => {
+    const record = metrics.httpRequestDuration.recorder(route);
+    return (request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+      record(request.method, reply.statusCode, reply.elapsedTime / 1000);
+      done();
+    };
   };
   fastify.addHook('onRoute', (route) => {
     const hooks = route.onResponse === undefined ? [] : [route.onResponse].flat();

@@ -72,12 +72,13 @@ export class ToolAdminService {
     return tool;
   }
 
-  /** Built-ins come back at every boot and upstream tools at every sync: those can only be disabled. */
+  /** Built-ins come back at every boot, upstream tools at every sync, agents' tools with their agents: those can only be disabled. */
   async remove(actor: Actor, name: string): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       const current = await this.lock(manager, name);
       if (current.kind === 'builtin') throw toolNotDeletable(name, 'is built in');
       if (current.kind === 'mcp') throw toolNotDeletable(name, 'comes from an upstream MCP server (delete the upstream to remove its tools)');
+      if (current.kind === 'agent') throw toolNotDeletable(name, 'is an agent (delete the agent to remove its tool)');
       await manager.getRepository(Tool).delete({ id: current.id });
       await this.audit.record(manager, actor, { action: 'tool.deleted', targetType: 'tool', targetId: current.id, details: { name, kind: current.kind } });
     });

@@ -89,10 +89,10 @@ export class ToolsController {
   @HttpCode(204)
   @Roles('admin')
   @RequireScopes('tools:write')
-  @ApiOperation({ summary: 'Delete a tool; built-in and upstream tools can only be disabled (admin)' })
+  @ApiOperation({ summary: "Delete a tool; built-in, upstream and agents' tools can only be disabled (admin)" })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: 'No such tool' })
-  @ApiConflictResponse({ description: 'A built-in or upstream tool' })
+  @ApiConflictResponse({ description: "A built-in, upstream or agent's tool (TOOL_NOT_DELETABLE)" })
   async remove(@CurrentActor() actor: Actor, @Param('name') name: string): Promise<void> {
     await this.admin.remove(actor, name);
   }

@@ -88,6 +88,10 @@ export class AgentDto {
   @ApiProperty({ type: [String], format: 'uuid' })
   members: string[];
 
+  /** Parallel coordinators: the agent that merges the members' outputs; null joins them under the members' names. */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  aggregatorId: string | null;
+
   @ApiProperty({ type: 'integer' })
   version: number;
 
@@ -111,6 +115,7 @@ export function toAgentDto(agent: Agent): AgentDto {
     timeoutMs: agent.timeoutMs,
     kind: agent.kind,
     members: agent.members,
+    aggregatorId: agent.aggregatorId,
     version: agent.version,
     createdAt: agent.createdAt.toISOString(),
     updatedAt: agent.updatedAt.toISOString(),
@@ -183,6 +188,15 @@ export class CreateAgentDto {
   @ArrayUnique()
   @IsUUID('all', { each: true })
   members?: string[];
+
+  /**
+   * Parallel coordinators only: the agent that merges the members' outputs (it gets the input and each member's output
+   * under its name). Without one, the answer is the outputs joined under the members' names.
+   */
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true })
+  @IsOptional()
+  @IsUUID()
+  aggregatorId?: string | null;
 }
 
 /** Any field of an agent; each change bumps its version. */

@@ -129,8 +129,17 @@ export class AgentRunDto {
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   conversationId: string | null;
 
+  /** The coordinator run that delegated this one (or the run whose agent tool call started it); null for a root run. */
   @ApiProperty({ type: String, format: 'uuid', nullable: true })
   parentRunId: string | null;
+
+  /** The run at the top of this one's tree of delegations; null for a root run. */
+  @ApiProperty({ type: String, format: 'uuid', nullable: true })
+  rootRunId: string | null;
+
+  /** The runs this one delegated to, in the order they started; each is readable at GET /runs/{id}. */
+  @ApiProperty({ type: [String], format: 'uuid' })
+  childRunIds: string[];
 
   @ApiProperty({ enum: RUN_STATUSES })
   status: RunStatus;
@@ -168,7 +177,7 @@ export class AgentRunDto {
   createdAt: string;
 }
 
-export function toAgentRunDto(run: AgentRun): AgentRunDto {
+export function toAgentRunDto(run: AgentRun, childRunIds: string[]): AgentRunDto {
   return {
     id: run.id,
     agentId: run.agentId,
@@ -177,6 +186,8 @@ export function toAgentRunDto(run: AgentRun): AgentRunDto {
     userId: run.userId,
     conversationId: run.conversationId,
     parentRunId: run.parentRunId,
+    rootRunId: run.rootRunId,
+    childRunIds,
     status: run.status,
     mode: run.mode,
     input: run.input,

@@ -36,6 +36,10 @@ export class AgentRun {
   @Column({ name: 'parent_run_id', type: 'uuid', nullable: true })
   parentRunId: string | null;
 
+  /** The run at the top of this one's tree of delegations; null for a run that is its own root. */
+  @Column({ name: 'root_run_id', type: 'uuid', nullable: true })
+  rootRunId: string | null;
+
   @Column({ type: 'varchar', length: 16, default: 'queued' })
   status: RunStatus;
 

@@ -55,6 +55,10 @@ export class Agent {
   @Column({ type: 'uuid', array: true, default: () => "'{}'" })
   members: string[];
 
+  /** Parallel coordinators only: the agent that merges the members' outputs into the answer; none joins them as they are. */
+  @Column({ name: 'aggregator_id', type: 'uuid', nullable: true })
+  aggregatorId: string | null;
+
   /** Bumped on every change; a run records the version it ran. */
   @Column({ type: 'integer', default: 1 })
   version: number;

@@ -24,6 +24,8 @@ export interface RunPlan {
   timeoutMs: number;
   /** Aborted to cancel the run. */
   cancel?: AbortSignal;
+  /** Called before each model call; throwing RunStopped ends the run instead (a spent budget shared with other runs). */
+  beforeModelCall?: () => void;
 }
 
 export interface RunOutcome {
@@ -36,8 +38,8 @@ export interface RunOutcome {
 
 type ToolCallingModel = Runnable<BaseMessage[], AIMessage>;
 
-/** Ends a run early: the model call failed, the time ran out, or the run was cancelled. */
-class RunStopped extends Error {
+/** Ends a run early: the model call failed, the time ran out, the run was cancelled or its tree's budget is spent. */
+export class RunStopped extends Error {
   constructor(
     readonly status: FailedRunStatus,
     readonly code: string,
@@ -64,6 +66,7 @@ export class AgentRunner {
       const model = this.bind(plan);
       const messages: BaseMessage[] = [...(plan.systemPrompt ? [new SystemMessage(plan.systemPrompt)] : []), ...plan.history, new HumanMessage(plan.input)];
       for (let turn = 1; turn <= plan.maxSteps; turn++) {
+        plan.beforeModelCall?.();
         const { reply, calls } = await this.callModel(model, messages, turn, plan, signal, progress);
         messages.push(reply);
         if (calls.length === 0) return await progress.complete(reply.text);
@@ -160,7 +163,7 @@ interface PendingCall {
  * Counts the steps and tokens of one run and reports them to its sink. Once the run has ended nothing more is
  * reported: a tool that finishes after the run timed out can't add a step to a finished run.
  */
-class RunProgress {
+export class RunProgress {
   private index = 0;
   private ended = false;
   private readonly usage: TokenCounts = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
@@ -207,7 +210,7 @@ class RunProgress {
   }
 }
 
-function stoppedBy(signal: AbortSignal, plan: RunPlan): RunStopped {
+export function stoppedBy(signal: AbortSignal, plan: Pick<RunPlan, 'timeoutMs'>): RunStopped {
   const reason = signal.reason as { name?: string } | undefined;
   if (reason?.name === 'TimeoutError') return new RunStopped('timed_out', 'AGENT_TIMEOUT', `The run did not finish within the agent's timeoutMs of ${plan.timeoutMs} ms.`);
   return new RunStopped('cancelled', 'RUN_CANCELLED', 'The run was cancelled.');

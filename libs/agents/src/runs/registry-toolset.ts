@@ -11,7 +11,8 @@ import type { RequestedToolCall, RunTools, ToolOutcome } from './run-tools.js';
 /** Where a run's tool calls are filed in /tool-invocations. */
 export interface ToolCallScope {
   runId: string;
-  conversationId: string;
+  /** None for a child run, which keeps no conversation. */
+  conversationId?: string;
 }
 
 const REGISTRY_PAGE = 100;

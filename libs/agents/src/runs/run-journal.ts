@@ -24,8 +24,8 @@ export class RunJournal {
     private readonly conversations: ConversationsService,
   ) {}
 
-  /** The sink for one run, writing to its conversation as the principal who started it. */
-  sinkFor(principal: Principal, conversationId: string): RunEventSink {
+  /** The sink for one run, writing to its conversation (a child run has none) as the principal who started it. */
+  sinkFor(principal: Principal, conversationId: string | null): RunEventSink {
     return { emit: (event) => this.write(principal, conversationId, event) };
   }
 
@@ -34,22 +34,22 @@ export class RunJournal {
     await this.finish(runId, 'failed', null, 'RUN_INTERRUPTED', `The run stopped on a server error: ${error.message}`).catch(() => undefined);
   }
 
-  private async write(principal: Principal, conversationId: string, event: RunEvent): Promise<void> {
+  private async write(principal: Principal, conversationId: string | null, event: RunEvent): Promise<void> {
     switch (event.type) {
       case 'run.started':
         await this.dataSource.query(`UPDATE agent_runs SET status = 'running', started_at = now(), updated_at = now() WHERE id = $1 AND ${STILL_OPEN}`, [event.runId]);
-        await this.conversations.append(principal, conversationId, { role: 'user', content: event.input });
+        if (conversationId) await this.conversations.append(principal, conversationId, { role: 'user', content: event.input });
         return;
       case 'model.finished': {
         const { step } = event;
         await this.appendStep(event.runId, step, step.usage?.inputTokens ?? 0, step.usage?.outputTokens ?? 0, step.usage?.totalTokens ?? 0);
         const toolCalls = step.toolCalls.length > 0 ? step.toolCalls : undefined;
-        await this.conversations.append(principal, conversationId, { role: 'assistant', content: step.content, toolCalls, tokenUsage: step.usage ?? undefined });
+        if (conversationId) await this.conversations.append(principal, conversationId, { role: 'assistant', content: step.content, toolCalls, tokenUsage: step.usage ?? undefined });
         return;
       }
       case 'tool.finished':
         await this.appendStep(event.runId, this.stored(event.step));
-        await this.conversations.append(principal, conversationId, { role: 'tool', content: toolMessageContent(event.step.result), toolCallId: event.step.callId });
+        if (conversationId) await this.conversations.append(principal, conversationId, { role: 'tool', content: toolMessageContent(event.step.result), toolCallId: event.step.callId });
         return;
       case 'run.completed':
         await this.finish(event.runId, 'succeeded', event.output, null, null);

@@ -13,10 +13,11 @@ export class RunsController {
 
   @Get(':id')
   @RequireScopes('agents:read')
-  @ApiOperation({ summary: 'A run with its steps: yours, or anyone’s for admins' })
+  @ApiOperation({ summary: 'A run with its steps and the runs it delegated to: yours, or anyone’s for admins' })
   @ApiOkResponse({ type: AgentRunDto })
   @ApiNotFoundResponse({ description: 'No such run of yours' })
   async get(@CurrentPrincipal() principal: Principal, @Param('id', ParseUuidPipe) id: string): Promise<AgentRunDto> {
-    return toAgentRunDto(await this.runs.get(principal, id));
+    const run = await this.runs.get(principal, id);
+    return toAgentRunDto(run, await this.runs.childRunIds(run.id));
   }
 }

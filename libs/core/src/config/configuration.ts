@@ -150,6 +150,12 @@ export const llmConfig = registerAs('llm', () => {
   };
 });
 
+/** Guards on runs that delegate (coordinators, agent tools): how deep, and what a whole tree of runs may spend. */
+export const agentsConfig = registerAs('agents', () => {
+  const env = readEnvironment();
+  return { maxDepth: env.AGENT_MAX_DEPTH, runMaxSteps: env.AGENT_RUN_MAX_STEPS, runMaxTokens: env.AGENT_RUN_MAX_TOKENS };
+});
+
 /** `smtp://user:password@host:port`, as the email channel takes it: TLS from the start for smtps:// (port 465 by default). */
 function parseSmtpUrl(value: string) {
   const url = new URL(value);
@@ -210,5 +216,6 @@ export const CONFIG_NAMESPACES = [
   mcpConfig,
   metricsConfig,
   llmConfig,
+  agentsConfig,
   alertingConfig,
 ];

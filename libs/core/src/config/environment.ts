@@ -282,6 +282,26 @@ export class Environment extends AlertingEnvironment {
   @Max(6)
   LLM_MAX_RETRIES = 1;
 
+  /** How deep coordinators and agent tools may delegate: a root run is depth 0, its child runs 1, theirs 2… */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(10)
+  AGENT_MAX_DEPTH = 3;
+
+  /** Model calls one root run and all its child runs may make together; past it they fail with AGENT_BUDGET_EXCEEDED. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  AGENT_RUN_MAX_STEPS = 100;
+
+  /** Tokens one root run and all its child runs may spend together (as the providers count them); then no further model call starts. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  AGENT_RUN_MAX_TOKENS = 1_000_000;
+
   /** The URL clients reach this server at (behind a proxy); the OAuth resource metadata names it. Default: from the request. */
   @OptionalHttpUrl()
   PUBLIC_URL?: string;

@@ -15,8 +15,9 @@ export class McpPrompts {
     this.providers.push(provider);
   }
 
-  list(principal: Principal): ListPromptsResult {
-    return { prompts: this.providers.flatMap((provider) => provider.list(principal)) };
+  async list(principal: Principal): Promise<ListPromptsResult> {
+    const lists = await Promise.all(this.providers.map((provider) => provider.list(principal)));
+    return { prompts: lists.flat() };
   }
 
   async get(principal: Principal, name: string, args: Record<string, string>): Promise<GetPromptResult> {
