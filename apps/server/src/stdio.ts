@@ -23,6 +23,9 @@ function takeCallerKey(env: NodeJS.ProcessEnv): string | undefined {
 async function main(): Promise<void> {
   // stdout is the protocol channel: every log line goes to stderr, whatever the environment says.
   process.env.LOG_DESTINATION = 'stderr';
+  // A desktop client's process neither evaluates alerts nor mirrors its own (likely bare) ALERT_* variables over the
+  // environment channels of the servers it may share a database with.
+  process.env.ALERTS_ENABLED = 'false';
   const apiKey = takeCallerKey(process.env);
   readEnvironment();
   const app = await NestFactory.createApplicationContext(AppModule, { logger: new StderrLogger(), bufferLogs: true, abortOnError: false });

@@ -19,6 +19,7 @@ export * from './http/content-negotiation.js';
 export { Produces } from './http/produces.decorator.js';
 export { IS_PUBLIC, Public, SKIP_RATE_LIMIT, SkipRateLimit } from './http/route-access.decorators.js';
 export { ParseUuidPipe } from './http/parse-uuid.pipe.js';
+export { flattenValidationErrors } from './http/validation.pipe.js';
 export { Trim } from './http/trim.decorator.js';
 export { PageQueryDto, TimeRangePageQueryDto } from './pagination/page-query.dto.js';
 export { containsPattern, DEFAULT_PAGE_SIZE, invalidCursor, keysetPage, mapPage, type Page, type PageRequest } from './pagination/keyset-page.js';

@@ -1,7 +1,7 @@
 import type { UserRole, UserStatus } from './entities/user.entity.js';
 
 /** What an API key may do; `*` grants everything the owner's role allows. */
-export const API_KEY_SCOPES = ['*', 'users:read', 'users:write', 'keys:read', 'keys:write', 'audit:read', 'history:read', 'history:write', 'tools:read', 'tools:invoke', 'tools:write', 'agents:read', 'agents:write', 'agents:run'] as const;
+export const API_KEY_SCOPES = ['*', 'users:read', 'users:write', 'keys:read', 'keys:write', 'audit:read', 'history:read', 'history:write', 'tools:read', 'tools:invoke', 'tools:write', 'agents:read', 'agents:write', 'agents:run', 'alerts:read', 'alerts:write'] as const;
 export type ApiKeyScope = (typeof API_KEY_SCOPES)[number];
 
 /** The user behind a request, as handlers and /users/me see it. */

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { registerAs } from '@nestjs/config';
 import { readEnvironment } from './environment.js';
@@ -155,6 +156,50 @@ export const agentsConfig = registerAs('agents', () => {
   return { maxDepth: env.AGENT_MAX_DEPTH, runMaxSteps: env.AGENT_RUN_MAX_STEPS, runMaxTokens: env.AGENT_RUN_MAX_TOKENS };
 });
 
+/** `smtp://user:password@host:port`, as the email channel takes it: TLS from the start for smtps:// (port 465 by default). */
+function parseSmtpUrl(value: string) {
+  const url = new URL(value);
+  const secure = url.protocol === 'smtps:';
+  return {
+    host: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port ? Number(url.port) : secure ? 465 : 587,
+    secure,
+    ...(url.username && { username: decodeURIComponent(url.username) }),
+    ...(url.password && { password: decodeURIComponent(url.password) }),
+  };
+}
+
+/** Alert evaluation and delivery, and the channels configured by environment (each present only when its variables are set). */
+export const alertingConfig = registerAs('alerting', () => {
+  const env = readEnvironment();
+  return {
+    enabled: env.ALERTS_ENABLED,
+    evalIntervalMs: env.ALERT_EVAL_INTERVAL_MS,
+    defaultRules: env.ALERT_DEFAULT_RULES,
+    dependencyFailures: env.ALERT_DEPENDENCY_FAILURES,
+    cooldownSeconds: env.ALERT_COOLDOWN_SECONDS,
+    delivery: { attempts: env.ALERT_DELIVERY_ATTEMPTS, backoffMs: env.ALERT_DELIVERY_BACKOFF_MS, timeoutMs: env.ALERT_DELIVERY_TIMEOUT_MS },
+    source: env.ALERT_SOURCE ?? (env.PUBLIC_URL ? new URL(env.PUBLIC_URL).host : hostname()),
+    channels: {
+      slack: env.ALERT_SLACK_WEBHOOK_URL ? { webhookUrl: env.ALERT_SLACK_WEBHOOK_URL } : undefined,
+      pagerduty: env.ALERT_PAGERDUTY_ROUTING_KEY
+        ? { routingKey: env.ALERT_PAGERDUTY_ROUTING_KEY, ...(env.ALERT_PAGERDUTY_URL && { url: env.ALERT_PAGERDUTY_URL }) }
+        : undefined,
+      webhook: env.ALERT_WEBHOOK_URL ? { url: env.ALERT_WEBHOOK_URL, ...(env.ALERT_WEBHOOK_SECRET && { secret: env.ALERT_WEBHOOK_SECRET }) } : undefined,
+      email: env.ALERT_SMTP_URL ? { ...parseSmtpUrl(env.ALERT_SMTP_URL), from: env.ALERT_EMAIL_FROM!, to: env.ALERT_EMAIL_TO } : undefined,
+      sms: env.ALERT_TWILIO_ACCOUNT_SID
+        ? {
+            accountSid: env.ALERT_TWILIO_ACCOUNT_SID,
+            authToken: env.ALERT_TWILIO_AUTH_TOKEN!,
+            from: env.ALERT_TWILIO_FROM!,
+            to: env.ALERT_SMS_TO,
+            ...(env.ALERT_TWILIO_BASE_URL && { baseUrl: env.ALERT_TWILIO_BASE_URL }),
+          }
+        : undefined,
+    },
+  };
+});
+
 export const CONFIG_NAMESPACES = [
   appConfig,
   httpConfig,
@@ -172,4 +217,5 @@ export const CONFIG_NAMESPACES = [
   metricsConfig,
   llmConfig,
   agentsConfig,
+  alertingConfig,
 ];

@@ -12,6 +12,8 @@ import {
   MinLength,
   validateSync,
 } from 'class-validator';
+import { ALERTING_SECRET_KEYS, AlertingEnvironment, alertingProblem } from './alerting-environment.js';
+import { OptionalHttpUrl, toBoolean, toBytes, toInteger, toList } from './environment-transforms.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -23,23 +25,6 @@ export class ConfigurationError extends Error {
   override readonly name = 'ConfigurationError';
 }
 
-const toBoolean = ({ value }: { value: unknown }) => {
-  if (typeof value === 'boolean' || value === undefined) return value;
-  const text = String(value).trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(text)) return true;
-  if (['false', '0', 'no', 'off', ''].includes(text)) return false;
-  return value;
-};
-
-const toInteger = ({ value }: { value: unknown }) => {
-  if (value === undefined || typeof value === 'number') return value;
-  const text = String(value).trim();
-  return /^-?\d+$/.test(text) ? Number(text) : value;
-};
-
-const toList = ({ value }: { value: unknown }) =>
-  typeof value === 'string' ? value.split(',').map((entry) => entry.trim()).filter(Boolean) : value;
-
 const IPV4_OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const HOST_LABEL = '[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?';
 /** A hostname (optionally `*.`-prefixed), an IPv4 address or range, or an IPv6 address or range. */
@@ -50,26 +35,12 @@ const ALLOWLIST_ENTRY = new RegExp(
   'i',
 );
 
-/** An optional variable that must be an http(s):// URL when set. */
-const OptionalHttpUrl = (): PropertyDecorator => (target, key) => {
-  IsOptional()(target, key);
-  Matches(/^https?:\/\/\S+$/, { message: `${String(key)} must be an http(s):// URL` })(target, key);
-};
-
-const SIZE_UNITS: Record<string, number> = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 };
-
-/** Accepts plain bytes (`1048576`) or a size with a unit (`512kb`, `1mb`). */
-const toBytes = ({ value }: { value: unknown }) => {
-  if (value === undefined || typeof value === 'number') return value;
-  const match = /^\s*(\d+)\s*(b|kb|mb|gb)?\s*$/i.exec(String(value));
-  return match ? Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()] : value;
-};
-
 /**
  * Every variable the server reads. A JSON file named by APP_CONFIG may hold the same keys; the environment wins.
- * Defaults give the zero-set-up mode: embedded PGlite in ./data and an in-memory cache.
+ * Defaults give the zero-set-up mode: embedded PGlite in ./data and an in-memory cache. The alerting variables are
+ * declared in their own file.
  */
-export class Environment {
+export class Environment extends AlertingEnvironment {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
@@ -394,7 +365,7 @@ export class Environment {
 const TYPE_CONSTRAINTS = ['isInt', 'isBoolean', 'isIn', 'matches', 'isString'];
 
 /** Values that may carry credentials are never echoed in an error message. */
-const SECRET_KEYS = new Set(['API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'OLLAMA_BASE_URL']);
+const SECRET_KEYS = new Set(['API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'DATABASE_URL', 'REDIS_URL', 'METRICS_TOKEN', 'OPENAI_API_KEY', 'OPENAI_BASE_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'OLLAMA_BASE_URL', ...ALERTING_SECRET_KEYS]);
 
 const KNOWN_KEYS = new Set(Object.keys(new Environment()).concat(['DATABASE_URL', 'REDIS_URL', 'API_KEY', 'APP_SECRET', 'APP_SECRET_PREVIOUS', 'APP_CONFIG', 'METRICS_TOKEN']));
 
@@ -432,6 +403,8 @@ export function readEnvironment(env: NodeJS.ProcessEnv = process.env): Environme
     const shown = raw !== undefined && !SECRET_KEYS.has(error.property) ? ` (got "${String(raw)}")` : '';
     throw new ConfigurationError(`${message}${shown}`);
   }
+  const alerting = alertingProblem(environment);
+  if (alerting) throw new ConfigurationError(alerting);
   if (environment.NODE_ENV === 'production' && !environment.APP_SECRET) {
     throw new ConfigurationError('APP_SECRET is required when NODE_ENV=production: it encrypts stored credentials');
   }

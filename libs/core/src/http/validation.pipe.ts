@@ -1,11 +1,12 @@
 import { ArgumentMetadata, Type, ValidationError, ValidationPipe } from '@nestjs/common';
 import { FieldError, ValidationFailedException } from '../errors/domain.exception.js';
 
-function flatten(errors: ValidationError[], parents: string[] = []): FieldError[] {
+/** class-validator's errors as the problem's `errors[]`, each named by a JSON pointer (under `parents`). */
+export function flattenValidationErrors(errors: ValidationError[], parents: string[] = []): FieldError[] {
   return errors.flatMap((error) => {
     const path = [...parents, error.property];
     const own = Object.values(error.constraints ?? {}).map((message) => ({ pointer: `/${path.join('/')}`, message }));
-    return [...own, ...flatten(error.children ?? [], path)];
+    return [...own, ...flattenValidationErrors(error.children ?? [], path)];
   });
 }
 
@@ -37,6 +38,6 @@ export function createValidationPipe(): ValidationPipe {
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
-    exceptionFactory: (errors) => new ValidationFailedException(flatten(errors)),
+    exceptionFactory: (errors) => new ValidationFailedException(flattenValidationErrors(errors)),
   });
 }
