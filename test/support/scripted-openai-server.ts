@@ -20,13 +20,29 @@ export interface ScriptedToolCall {
 
 type Reply = (response: ServerResponse, request: ChatRequest) => void;
 
+interface Usage {
+  prompt: number;
+  completion: number;
+}
+
+interface Completion {
+  content: string | null;
+  toolCalls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+  finishReason: string;
+  usage: Usage;
+}
+
 /**
- * An OpenAI-compatible chat completions endpoint on loopback (`POST /v1/chat/completions`, non-streaming) that replays
- * scripted answers in order: text, tool calls, usage, an HTTP error, or no answer at all. It keeps every request, so a
- * test can check what the provider client really sent. An unscripted request gets a 400, which fails the run loudly.
+ * An OpenAI-compatible chat completions endpoint on loopback (`POST /v1/chat/completions`) that replays scripted
+ * answers in order: text, tool calls, usage, an HTTP error, or no answer at all. A request with `stream: true` gets the
+ * answer as OpenAI streams it (SSE chunks: the text in pieces, tool calls with their arguments split, the usage last
+ * when `stream_options.include_usage` asks for it). It keeps every request, so a test can check what the provider
+ * client really sent. An unscripted request gets a 400, which fails the run loudly.
  */
 export class ScriptedOpenAiServer {
   readonly requests: ChatRequest[] = [];
+  /** Every answer waits this long first, as a real model would think. */
+  latencyMs = 0;
   private readonly script: Reply[] = [];
   private readonly http: Server;
   baseUrl = '';
@@ -41,19 +57,20 @@ export class ScriptedOpenAiServer {
     return this;
   }
 
-  /** Forgets the requests and whatever is left of the script. */
+  /** Forgets the requests, whatever is left of the script, and the latency. */
   reset(): void {
     this.requests.length = 0;
     this.script.length = 0;
+    this.latencyMs = 0;
   }
 
   answer(content: string, usage = { prompt: 10, completion: 5 }): this {
-    return this.push((response, request) => send(response, 200, completion(request, { role: 'assistant', content }, 'stop', usage)));
+    return this.complete({ content, finishReason: 'stop', usage });
   }
 
   callTools(calls: ScriptedToolCall[], usage = { prompt: 10, completion: 5 }): this {
-    const toolCalls = calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
-    return this.push((response, request) => send(response, 200, completion(request, { role: 'assistant', content: null, tool_calls: toolCalls }, 'tool_calls', usage)));
+    const toolCalls = calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
+    return this.complete({ content: null, toolCalls, finishReason: 'tool_calls', usage });
   }
 
   fail(status: number, message: string): this {
@@ -70,6 +87,10 @@ export class ScriptedOpenAiServer {
     await new Promise((resolve) => this.http.close(resolve));
   }
 
+  private complete(completion: Completion): this {
+    return this.push((response, request) => (request.body.stream ? stream(response, request, completion) : send(response, 200, whole(request, completion))));
+  }
+
   private push(reply: Reply): this {
     this.script.push(reply);
     return this;
@@ -83,19 +104,42 @@ export class ScriptedOpenAiServer {
     this.requests.push(received);
     const reply = this.script.shift();
     if (!reply) return send(response, 400, { error: { message: `unscripted request #${this.requests.length}`, type: 'invalid_request_error' } });
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     reply(response, received);
   }
 }
 
-function completion(request: ChatRequest, message: Record<string, unknown>, finishReason: string, usage: { prompt: number; completion: number }) {
+function whole(request: ChatRequest, { content, toolCalls, finishReason, usage }: Completion) {
   return {
     id: `chatcmpl-${Date.now()}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: request.body.model,
-    choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }],
-    usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
+    choices: [{ index: 0, message: { role: 'assistant', content, ...(toolCalls && { tool_calls: toolCalls }) }, finish_reason: finishReason, logprobs: null }],
+    usage: usageOf(usage),
   };
+}
+
+const usageOf = (usage: Usage) => ({ prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion });
+
+/** The text in word-sized pieces, each tool call's arguments in two, the finish reason, then the usage if asked for. */
+function stream(response: ServerResponse, request: ChatRequest, { content, toolCalls = [], finishReason, usage }: Completion): void {
+  const id = `chatcmpl-${Date.now()}`;
+  const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.body.model };
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+  const chunks: unknown[] = [chunk({ role: 'assistant', content: '' })];
+  for (const piece of content?.match(/\S+\s*|\s+/g) ?? []) chunks.push(chunk({ content: piece }));
+  toolCalls.forEach((call, index) => {
+    const half = Math.ceil(call.function.arguments.length / 2);
+    chunks.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments.slice(0, half) } }] }));
+    chunks.push(chunk({ tool_calls: [{ index, function: { arguments: call.function.arguments.slice(half) } }] }));
+  });
+  chunks.push(chunk({}, finishReason));
+  const options = request.body.stream_options as { include_usage?: boolean } | undefined;
+  if (options?.include_usage) chunks.push({ ...base, choices: [], usage: usageOf(usage) });
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  for (const data of chunks) response.write(`data: ${JSON.stringify(data)}\n\n`);
+  response.end('data: [DONE]\n\n');
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

@@ -9,6 +9,8 @@ export type FailedRunStatus = Extract<RunStatus, 'failed' | 'timed_out' | 'cance
  */
 export type RunEvent =
   | { type: 'run.started'; runId: string; input: string }
+  /** Text of the model's answer as the provider streams it; the model.finished of the turn holds all of it. */
+  | { type: 'message.delta'; runId: string; turn: number; delta: string }
   | { type: 'model.finished'; runId: string; step: ModelStep }
   | { type: 'tool.started'; runId: string; turn: number; callId: string; name: string; arguments: Record<string, unknown> }
   | { type: 'tool.finished'; runId: string; step: ToolStep }

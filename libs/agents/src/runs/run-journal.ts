@@ -58,6 +58,7 @@ export class RunJournal {
         await this.finish(event.runId, event.status, null, event.code, event.message);
         return;
       case 'tool.started':
+      case 'message.delta':
         return;
     }
   }
