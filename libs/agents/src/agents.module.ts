@@ -6,9 +6,17 @@ import { AgentAdminService } from './agent-admin.service.js';
 import { AgentsController } from './agents.controller.js';
 import { AgentsService } from './agents.service.js';
 import { ChatModels } from './models/chat-models.service.js';
+import { ActiveRuns } from './runs/active-runs.js';
 import { AgentRunner } from './runs/agent-runner.js';
 import { RegistryToolsets } from './runs/registry-toolset.js';
+import { RunAdmission } from './runs/run-admission.js';
+import { RunCancellation } from './runs/run-cancellation.js';
+import { RunEventFollower } from './runs/run-event-follower.js';
+import { RunEventLog } from './runs/run-event-log.js';
 import { RunJournal } from './runs/run-journal.js';
+import { RunLauncher } from './runs/run-launcher.js';
+import { RunObservers } from './runs/run-observers.js';
+import { RunSweeper } from './runs/run-sweeper.js';
 import { RunsController } from './runs/runs.controller.js';
 import { RunsService } from './runs/runs.service.js';
 
@@ -16,7 +24,23 @@ import { RunsService } from './runs/runs.service.js';
 @Module({
   imports: [UsersModule, HistoryModule, ToolsModule],
   controllers: [AgentsController, RunsController],
-  providers: [AgentsService, AgentAdminService, ChatModels, RegistryToolsets, AgentRunner, RunJournal, RunsService],
-  exports: [AgentsService, RunsService, ChatModels, AgentRunner],
+  providers: [
+    AgentsService,
+    AgentAdminService,
+    ChatModels,
+    RegistryToolsets,
+    AgentRunner,
+    RunJournal,
+    RunObservers,
+    RunEventLog,
+    RunEventFollower,
+    RunAdmission,
+    ActiveRuns,
+    RunLauncher,
+    RunCancellation,
+    RunSweeper,
+    RunsService,
+  ],
+  exports: [AgentsService, RunsService, ChatModels, AgentRunner, RunObservers],
 })
 export class AgentsModule {}

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConversationsService, SessionContextService, type Conversation } from '@app/history';
+import { ConversationsService, type Conversation } from '@app/history';
 import type { Principal } from '@app/users';
 import { agentKindNotRunnable, runNotFound } from '../agents.errors.js';
 import { AgentsService } from '../agents.service.js';
@@ -9,12 +9,17 @@ import { CreateRunDto } from '../dto/run.dto.js';
 import { AgentRun } from '../entities/agent-run.entity.js';
 import type { Agent } from '../entities/agent.entity.js';
 import { ChatModels } from '../models/chat-models.service.js';
-import { AgentRunner } from './agent-runner.js';
-import { conversationHistory } from './conversation-context.js';
-import { RegistryToolsets } from './registry-toolset.js';
-import { RunJournal } from './run-journal.js';
+import { RunAdmission } from './run-admission.js';
+import { RunEventFollower } from './run-event-follower.js';
+import { RunLauncher } from './run-launcher.js';
 
 const TITLE_MAX = 200;
+
+/** A run just admitted: running here (`ended` settles when it has ended), or queued behind another. */
+export interface StartedRun {
+  run: AgentRun;
+  ended?: Promise<void>;
+}
 
 /**
  * Starting and reading runs. A run acts as the principal who started it (their role decides which tools it may call)
@@ -26,48 +31,39 @@ export class RunsService {
     private readonly dataSource: DataSource,
     private readonly agents: AgentsService,
     private readonly chatModels: ChatModels,
-    private readonly toolsets: RegistryToolsets,
     private readonly conversations: ConversationsService,
-    private readonly sessionContext: SessionContextService,
-    private readonly journal: RunJournal,
-    private readonly runner: AgentRunner,
+    private readonly admission: RunAdmission,
+    private readonly launcher: RunLauncher,
+    private readonly follower: RunEventFollower,
   ) {}
 
-  /** Runs the agent to its end and answers the run as it finished; refusals (404, 503…) leave nothing behind. */
+  /** Runs the agent to its end and answers the run as it finished; refusals (404, 409, 503…) leave nothing behind. */
   async run(principal: Principal, agentId: string, input: CreateRunDto): Promise<AgentRun> {
+    return this.finished(await this.start(principal, agentId, input));
+  }
+
+  /**
+   * Admits a run and starts it on this instance, or queues it behind the conversation's active run (multitask
+   * `enqueue`; otherwise a busy conversation is 409). Answers at once, with the run as admitted.
+   */
+  async start(principal: Principal, agentId: string, input: CreateRunDto): Promise<StartedRun> {
     const agent = await this.agents.get(agentId);
     if (agent.kind !== 'single') throw agentKindNotRunnable(agent.name, agent.kind);
-    const chat = this.chatModels.create(agent.model, agent.modelParameters);
+    // Refuses an unconfigured provider (503) before anything is recorded.
+    this.chatModels.create(agent.model, agent.modelParameters);
     const conversation = await this.conversationFor(principal, agent, input);
-    const runId = randomUUID();
-    const tools = await this.toolsets.forRun(principal, agent.tools, { runId, conversationId: conversation.id });
-    const history = conversationHistory(await this.sessionContext.recent(conversation.id), (name) => tools.modelName(name));
-    const runs = this.dataSource.getRepository(AgentRun);
-    await runs.insert({
-      id: runId,
-      agentId: agent.id,
-      agentName: agent.name,
-      agentVersion: agent.version,
-      userId: principal.userId,
-      conversationId: conversation.id,
-      mode: input.mode ?? 'wait',
-      input: input.input,
-    });
-    const plan = {
-      runId,
-      chat,
-      systemPrompt: agent.systemPrompt,
-      history,
-      input: input.input,
-      tools,
-      maxSteps: agent.maxSteps,
-      timeoutMs: agent.timeoutMs,
-    };
-    await this.runner.run(plan, this.journal.sinkFor(principal, conversation.id)).catch(async (error: Error) => {
-      await this.journal.abandon(runId, error);
-      throw error;
-    });
-    return runs.findOneByOrFail({ id: runId });
+    const newRun = { id: randomUUID(), agent, principal, conversationId: conversation.id, mode: input.mode ?? 'wait', input: input.input };
+    const run = await this.admission.admit(newRun, input.multitask);
+    if (run.status === 'running') return { run, ended: this.launcher.launch(run, principal, agent) };
+    // The run ahead may have ended between the admission and now, with nobody left to start this one.
+    await this.launcher.startNext(conversation.id);
+    return { run };
+  }
+
+  /** The run once it has ended, wherever it ran. */
+  async finished({ run, ended }: StartedRun): Promise<AgentRun> {
+    await (ended ?? this.follower.untilEnd(run.id));
+    return this.dataSource.getRepository(AgentRun).findOneByOrFail({ id: run.id });
   }
 
   async get(principal: Principal, id: string): Promise<AgentRun> {

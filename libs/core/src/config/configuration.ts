@@ -149,6 +149,19 @@ export const llmConfig = registerAs('llm', () => {
   };
 });
 
+/** How agent runs are held by an instance and replayed to whoever follows them. */
+export const agentsConfig = registerAs('agents', () => {
+  const env = readEnvironment();
+  return {
+    heartbeatMs: env.AGENT_RUN_HEARTBEAT_SECONDS * 1000,
+    /** A run whose holder has not marked it alive for this long is taken for lost. */
+    staleAfterMs: env.AGENT_RUN_HEARTBEAT_SECONDS * 3000,
+    eventsTtlMs: env.AGENT_RUN_EVENTS_TTL_SECONDS * 1000,
+    /** On shutdown, how long runs in flight may go on before they are stopped as RUN_INTERRUPTED. */
+    shutdownGraceMs: Math.floor(env.SHUTDOWN_TIMEOUT_MS / 2),
+  };
+});
+
 export const CONFIG_NAMESPACES = [
   appConfig,
   httpConfig,
@@ -165,4 +178,5 @@ export const CONFIG_NAMESPACES = [
   mcpConfig,
   metricsConfig,
   llmConfig,
+  agentsConfig,
 ];

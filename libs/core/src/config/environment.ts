@@ -311,6 +311,20 @@ export class Environment {
   @Max(6)
   LLM_MAX_RETRIES = 1;
 
+  /** How often an instance marks the agent runs it holds as alive; a run unmarked for three times this is failed (INSTANCE_LOST). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AGENT_RUN_HEARTBEAT_SECONDS = 10;
+
+  /** How long a run's events stay replayable by GET /runs/{id}/events after its last one. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(604_800)
+  AGENT_RUN_EVENTS_TTL_SECONDS = 3600;
+
   /** The URL clients reach this server at (behind a proxy); the OAuth resource metadata names it. Default: from the request. */
   @OptionalHttpUrl()
   PUBLIC_URL?: string;
