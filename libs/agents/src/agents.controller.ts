@@ -107,7 +107,7 @@ export class AgentsController {
     content: { 'application/json': { schema: { $ref: getSchemaPath(AgentRunDto) } }, 'text/event-stream': RUN_EVENT_STREAM_CONTENT },
   })
   @ApiAcceptedResponse({
-    type: AgentRunDto,
+    content: { 'application/json': { schema: { $ref: getSchemaPath(AgentRunDto) } } },
     description: 'mode background: the run as admitted, running or queued (multitask enqueue)',
     headers: { Location: { description: 'The run, /runs/{id}', schema: { type: 'string' } } },
   })

@@ -18,20 +18,24 @@ export class CreateRunDto {
   @IsUUID()
   conversationId?: string;
 
-  /**
-   * `wait`: the answer is the finished run. `stream`: the answer is the run's events as `text/event-stream` while it
-   * goes (a client that disconnects does not stop it). `background`: 202 at once, with the run and its `Location`.
-   */
-  @ApiPropertyOptional({ enum: RUN_MODES, default: 'wait' })
+  @ApiPropertyOptional({
+    enum: RUN_MODES,
+    default: 'wait',
+    description:
+      '`wait`: the answer is the finished run. `stream`: the answer is the run’s events as `text/event-stream` while it goes ' +
+      '(a client that disconnects does not stop it). `background`: 202 at once, with the run and its `Location`.',
+  })
   @IsOptional()
   @IsIn(RUN_MODES)
   mode?: RunMode;
 
-  /**
-   * When the conversation already has a run queued or running: `reject` answers 409 CONVERSATION_BUSY; `enqueue`
-   * queues this run to start when the ones ahead of it have ended.
-   */
-  @ApiPropertyOptional({ enum: MULTITASK_STRATEGIES, default: 'reject' })
+  @ApiPropertyOptional({
+    enum: MULTITASK_STRATEGIES,
+    default: 'reject',
+    description:
+      'When the conversation already has a run queued or running: `reject` answers 409 CONVERSATION_BUSY; `enqueue` queues ' +
+      'this run to start when the ones ahead of it have ended.',
+  })
   @IsOptional()
   @IsIn(MULTITASK_STRATEGIES)
   multitask?: Multitask;
