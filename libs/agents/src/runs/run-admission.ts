@@ -54,11 +54,13 @@ export class RunAdmission {
            UPDATE agent_runs SET status = 'running', instance_id = $2, heartbeat_at = now(), updated_at = now()
            WHERE id = (SELECT id FROM agent_runs WHERE conversation_id = $1 AND status = 'queued' AND parent_run_id IS NULL ORDER BY created_at, id LIMIT 1)
              AND status = 'queued'
+             AND NOT EXISTS (SELECT 1 FROM agent_runs WHERE conversation_id = $1 AND status = 'running' AND parent_run_id IS NULL)
            RETURNING id, principal
          ) SELECT id, principal FROM claimed`,
         [conversationId, this.bus.instanceId],
       );
     } catch (error) {
+      // Another instance started a run of the conversation at the same moment.
       if (isUniqueViolation(error)) return undefined;
       throw error;
     }
