@@ -18,6 +18,7 @@ import { RunEventLog } from './run-event-log.js';
 import { FanOutSink, type RunEventSink } from './run-events.js';
 import { RunJournal } from './run-journal.js';
 import { RunObservers } from './run-observers.js';
+import { writeBehind } from './write-behind-sink.js';
 
 const NO_USAGE = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 
@@ -90,7 +91,9 @@ export class RunLauncher {
       // A run admitted by this request acts as its caller; a queued one as they were when they queued it.
       const actor = admitted && principal ? principal : await this.queuedBy(run, principal);
       const agent = admitted ?? (await this.currentAgent(run));
-      sink = new FanOutSink([this.journal.sinkFor(actor, run.conversationId!), log, this.observers.sinkFor(agent.name, parseModelRef(agent.model))]);
+      // The run waits for none of the writes of its events but the last: a model turn never waits on the database.
+      const journal = writeBehind(this.journal.sinkFor(actor, run.conversationId!));
+      sink = new FanOutSink([journal, writeBehind(log), this.observers.sinkFor(agent.name, parseModelRef(agent.model))]);
       plan = await this.plan(run, actor, agent, cancel);
     } catch (error) {
       if (error instanceof NotStartable || error instanceof DomainException) {
