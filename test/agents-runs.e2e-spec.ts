@@ -63,6 +63,16 @@ function sample(text: string, name: string, labels: Record<string, string>): num
   return 0;
 }
 
+/** Empty tables and script, a member (Ada) and an agent on the scripted model: what each test starts from. */
+async function freshStart(openai: ScriptedOpenAiServer, instance: Instance, agent: Record<string, unknown>) {
+  openai.reset();
+  await resetState(instance.app);
+  await instance.app.get(BuiltinToolHandler).onApplicationBootstrap();
+  const ada = await createUser(instance.app);
+  const created = await json(await api(instance, 'POST', '/agents', ADMIN_KEY, { model: 'openai:gpt-4o-mini', timeoutMs: 20_000, ...agent }), 201);
+  return { ada, agentId: created.id as string };
+}
+
 const types = (events: SseEvent[]) => events.map((event) => event.event);
 /** Runs of one event type collapsed to one, to compare event orders whatever the number of deltas. */
 const collapsed = (events: SseEvent[]) => types(events).filter((type, index, all) => type !== all[index - 1]);
@@ -86,12 +96,7 @@ describe('agent runs: stream, background, events, cancel, one run per conversati
     await openai.close();
   });
   beforeEach(async () => {
-    openai.reset();
-    await resetState(a.app);
-    await a.app.get(BuiltinToolHandler).onApplicationBootstrap();
-    ada = await createUser(a.app);
-    const agent = await json(await api(a, 'POST', '/agents', ADMIN_KEY, { name: 'calc', model: 'openai:gpt-4o-mini', tools: ['calculator'], timeoutMs: 20_000 }), 201);
-    agentId = agent.id;
+    ({ ada, agentId } = await freshStart(openai, a, { name: 'calc', tools: ['calculator'] }));
   });
 
   it('streams run.started, the tool events, the answer as deltas and run.completed, with increasing ids; counts the run and its tokens', async () => {
@@ -280,11 +285,7 @@ describe('agent runs: stream, background, events, cancel, one run per conversati
     await openai.close();
   });
   beforeEach(async () => {
-    openai.reset();
-    await resetState(a.app);
-    await a.app.get(BuiltinToolHandler).onApplicationBootstrap();
-    ada = await createUser(a.app);
-    agentId = (await json(await api(a, 'POST', '/agents', ADMIN_KEY, { name: 'remote', model: 'openai:gpt-4o-mini', timeoutMs: 20_000 }), 201)).id;
+    ({ ada, agentId } = await freshStart(openai, a, { name: 'remote' }));
   });
 
   it('follows a run held by A live from B, and cancels it from B', async () => {
