@@ -316,12 +316,21 @@ describe('agent runs: stream, background, events, cancel, one run per conversati
     await json(await api(b, 'POST', `/runs/${run.id}/cancel`, ada.key), 200);
   });
 
-  it('leaves no run running when an instance stops gracefully: it fails as RUN_INTERRUPTED', async () => {
-    const c = await startInstance(openai, { SHUTDOWN_TIMEOUT_MS: '1000' });
+  it('leaves no run running when an instance stops gracefully: it fails as RUN_INTERRUPTED, its stream told so', async () => {
+    const c = await startInstance(openai, { SHUTDOWN_TIMEOUT_MS: '2000' });
     openai.hang();
-    const run = await json(await api(c, 'POST', `/agents/${agentId}/runs`, ada.key, { input: 'long', mode: 'background' }), 202);
+    const stream = await api(c, 'POST', `/agents/${agentId}/runs`, ada.key, { input: 'long', mode: 'stream' });
+    const runId = stream.headers.get('location')!.split('/')[2];
+    const events = allEvents(stream);
     await waitFor(async () => openai.requests.length === 1);
-    await c.app.close();
-    expect(await json(await api(a, 'GET', `/runs/${run.id}`, ada.key), 200)).toMatchObject({ status: 'failed', errorCode: 'RUN_INTERRUPTED' });
+
+    const closed = c.app.close();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const refused = await json(await api(c, 'POST', `/agents/${agentId}/runs`, ada.key, { input: 'another', mode: 'background' }), 503);
+    expect(refused).toMatchObject({ code: 'SERVER_STOPPING' });
+    await closed;
+
+    expect(await json(await api(a, 'GET', `/runs/${runId}`, ada.key), 200)).toMatchObject({ status: 'failed', errorCode: 'RUN_INTERRUPTED' });
+    expect((await events).map((event) => [event.event, event.data.code])).toEqual([['run.started', undefined], ['run.failed', 'RUN_INTERRUPTED']]);
   });
 });

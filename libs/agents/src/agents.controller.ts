@@ -113,7 +113,7 @@ export class AgentsController {
   })
   @ApiNotFoundResponse({ description: 'No such agent (AGENT_NOT_FOUND), or no such conversation of yours' })
   @ApiConflictResponse({ description: 'The conversation has a run queued or running and multitask is not enqueue (CONVERSATION_BUSY)' })
-  @ApiServiceUnavailableResponse({ description: "The agent's LLM provider is not configured on this server (LLM_PROVIDER_NOT_CONFIGURED)" })
+  @ApiServiceUnavailableResponse({ description: "The agent's LLM provider is not configured on this server (LLM_PROVIDER_NOT_CONFIGURED), or this instance is shutting down (SERVER_STOPPING)" })
   async createRun(@CurrentPrincipal() principal: Principal, @Param('id', ParseUuidPipe) id: string, @Body() body: CreateRunDto, @Res() reply: FastifyReply): Promise<void> {
     const started = await this.runs.start(principal, id, body);
     const location = `/runs/${started.run.id}`;

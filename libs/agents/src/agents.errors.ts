@@ -81,3 +81,13 @@ export function lastEventIdInvalid(value: string): DomainException {
     detail: `Last-Event-ID must be the id of an event of this run (a positive integer); got "${value.slice(0, 40)}".`,
   });
 }
+
+export function serverStopping(): DomainException {
+  return new DomainException({
+    status: 503,
+    code: 'SERVER_STOPPING',
+    title: 'Server stopping',
+    detail: 'This instance is shutting down and starts no more runs; send the request again (another instance will take it).',
+    headers: { 'Retry-After': '1' },
+  });
+}

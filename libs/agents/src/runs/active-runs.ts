@@ -25,6 +25,9 @@ export class ActiveRuns implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly held = new Map<string, HeldRun>();
   private timer?: NodeJS.Timeout;
   private stopping = false;
+  private markStopped!: () => void;
+  /** Settles once a shutdown has let every held run end (or stopped it). */
+  readonly stopped = new Promise<void>((resolve) => (this.markStopped = resolve));
 
   constructor(
     @Inject(agentsConfig.KEY) private readonly config: ConfigType<typeof agentsConfig>,
@@ -73,6 +76,10 @@ export class ActiveRuns implements OnApplicationBootstrap, OnModuleDestroy {
   async onModuleDestroy(): Promise<void> {
     this.stopping = true;
     clearInterval(this.timer);
+    await this.drain().finally(() => this.markStopped());
+  }
+
+  private async drain(): Promise<void> {
     if (this.held.size === 0) return;
     this.logger.log(`waiting up to ${this.config.shutdownGraceMs} ms for ${this.held.size} agent run(s) to finish`);
     await this.settled(this.config.shutdownGraceMs);

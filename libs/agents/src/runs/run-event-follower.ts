@@ -1,6 +1,7 @@
 import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AgentRun } from '../entities/agent-run.entity.js';
+import { ActiveRuns } from './active-runs.js';
 import { RunEventLog } from './run-event-log.js';
 import { isTerminal, terminalEventOf, type LoggedRunEvent, type RunStreamEvent } from './run-stream-events.js';
 
@@ -16,16 +17,18 @@ const SETTLE_MS = 2000;
  */
 @Injectable()
 export class RunEventFollower implements OnModuleDestroy {
-  /** Ends every follow when the app stops: their clients resume elsewhere with Last-Event-ID. */
+  /** Ends every follow when the app stops, once its own runs have ended: their clients resume elsewhere with Last-Event-ID. */
   private readonly closing = new AbortController();
 
   constructor(
     private readonly log: RunEventLog,
     private readonly dataSource: DataSource,
+    private readonly active: ActiveRuns,
   ) {}
 
+  /** Not awaited: ActiveRuns, which this depends on, is destroyed after it and is what settles `stopped`. */
   onModuleDestroy(): void {
-    this.closing.abort();
+    void this.active.stopped.then(() => this.closing.abort());
   }
 
   async *follow(runId: string, afterId: number, signal?: AbortSignal): AsyncGenerator<LoggedRunEvent> {
@@ -33,7 +36,7 @@ export class RunEventFollower implements OnModuleDestroy {
     if (afterId > 0 && (await this.endedAt(runId, afterId))) return;
     let last = afterId;
     let idle = true;
-    while (!stop.aborted) {
+    while (!signal?.aborted) {
       const next = this.log.nextAppend(runId, IDLE_MS, stop);
       const events = await this.log.after(runId, last);
       if (events.length > 0) {
@@ -45,6 +48,8 @@ export class RunEventFollower implements OnModuleDestroy {
         }
         continue;
       }
+      // Stopping: what the log held by now has been sent.
+      if (stop.aborted) return;
       if (idle) {
         const ending = await this.endingFromRow(runId);
         if (ending !== undefined) {

@@ -34,7 +34,7 @@ describe('RunEventLog and RunEventFollower (embedded: memory and the in-process 
     log = new RunEventLog({ heartbeatMs: 10_000, staleAfterMs: 30_000, eventsTtlMs: 60_000, shutdownGraceMs: 1000 }, { resultMaxBytes: 40 } as never, new RedisService({ url: undefined, keyPrefix: 'test:', connectTimeoutMs: 100 }), bus);
     log.onModuleInit();
     const dataSource = { getRepository: () => ({ findOneBy: async ({ id }: { id: string }) => rows.get(id) ?? null }) } as unknown as DataSource;
-    follower = new RunEventFollower(log, dataSource);
+    follower = new RunEventFollower(log, dataSource, { stopped: Promise.resolve() } as never);
   });
   afterEach(() => follower.onModuleDestroy());
 

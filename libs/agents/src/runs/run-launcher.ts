@@ -56,6 +56,11 @@ export class RunLauncher {
     private readonly active: ActiveRuns,
   ) {}
 
+  /** False once the app is stopping: runs are no longer started here. */
+  get accepting(): boolean {
+    return !this.active.closing;
+  }
+
   /**
    * Runs a claimed run to its end; resolves when it has ended, never rejects. `agent` is the definition the caller
    * admitted it with; a queued run (no agent given) runs the agent as it is when it starts, as the caller it was

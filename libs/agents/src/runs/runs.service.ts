@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ConversationsService, type Conversation } from '@app/history';
 import type { Principal } from '@app/users';
-import { agentKindNotRunnable, runNotFound } from '../agents.errors.js';
+import { agentKindNotRunnable, runNotFound, serverStopping } from '../agents.errors.js';
 import { AgentsService } from '../agents.service.js';
 import { CreateRunDto } from '../dto/run.dto.js';
 import { AgentRun } from '../entities/agent-run.entity.js';
@@ -47,6 +47,7 @@ export class RunsService {
    * `enqueue`; otherwise a busy conversation is 409). Answers at once, with the run as admitted.
    */
   async start(principal: Principal, agentId: string, input: CreateRunDto): Promise<StartedRun> {
+    if (!this.launcher.accepting) throw serverStopping();
     const agent = await this.agents.get(agentId);
     if (agent.kind !== 'single') throw agentKindNotRunnable(agent.name, agent.kind);
     // Refuses an unconfigured provider (503) before anything is recorded.

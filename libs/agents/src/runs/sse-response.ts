@@ -19,7 +19,9 @@ export async function sendEventStream(reply: FastifyReply, follow: (signal: Abor
   response.once('close', () => gone.abort());
   // Headers the hooks set (request id, security headers) go along, as Fastify would have sent them.
   for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) response.setHeader(name, value);
-  response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', ...headers });
+  // `connection: close`: a stream may end while the server is closing, and an idle keep-alive socket would hold it open.
+  const head = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no', connection: 'close', ...headers };
+  response.writeHead(200, head);
   response.flushHeaders();
   const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), KEEP_ALIVE_MS).unref();
   try {
