@@ -78,7 +78,7 @@ export class AgentRun {
   @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
   cancelRequestedAt: Date | null;
 
-  /** A queued run's caller as they were when they enqueued it; whichever instance starts the run acts as them. */
+  /** A queued run's caller as they were when they enqueued it; whichever instance starts the run acts as them (cleared then). */
   @Column({ type: 'jsonb', nullable: true, select: false })
   principal: Principal | null;
 

@@ -50,12 +50,14 @@ export class RunAdmission {
     let claimed: { id: string; principal: Principal | null }[];
     try {
       claimed = await this.dataSource.query(
-        `WITH claimed AS (
-           UPDATE agent_runs SET status = 'running', instance_id = $2, heartbeat_at = now(), updated_at = now()
-           WHERE id = (SELECT id FROM agent_runs WHERE conversation_id = $1 AND status = 'queued' AND parent_run_id IS NULL ORDER BY created_at, id LIMIT 1)
-             AND status = 'queued'
+        // The caller's copy goes with the claim: it is kept only while the run waits.
+        `WITH next AS (
+           SELECT id, principal FROM agent_runs WHERE conversation_id = $1 AND status = 'queued' AND parent_run_id IS NULL ORDER BY created_at, id LIMIT 1
+         ), claimed AS (
+           UPDATE agent_runs SET status = 'running', instance_id = $2, heartbeat_at = now(), updated_at = now(), principal = NULL
+           FROM next WHERE agent_runs.id = next.id AND agent_runs.status = 'queued'
              AND NOT EXISTS (SELECT 1 FROM agent_runs WHERE conversation_id = $1 AND status = 'running' AND parent_run_id IS NULL)
-           RETURNING id, principal
+           RETURNING agent_runs.id, next.principal
          ) SELECT id, principal FROM claimed`,
         [conversationId, this.bus.instanceId],
       );

@@ -73,7 +73,7 @@ export class RunCancellation implements OnModuleInit, OnModuleDestroy {
     if (run.status !== 'queued') return false;
     const cancelled: unknown[] = await this.dataSource.query(
       `WITH cancelled AS (
-         UPDATE agent_runs SET status = 'cancelled', error_code = $2, error_message = $3, finished_at = now(), updated_at = now()
+         UPDATE agent_runs SET status = 'cancelled', error_code = $2, error_message = $3, finished_at = now(), updated_at = now(), principal = NULL
          WHERE id = $1 AND status = 'queued' RETURNING id
        ) SELECT id FROM cancelled`,
       [run.id, CANCELLED.code, CANCELLED.message],
