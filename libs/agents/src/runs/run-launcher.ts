@@ -86,8 +86,9 @@ export class RunLauncher {
   }
 
   private async execute(run: AgentRun, principal: Principal | null, admitted: Agent | undefined, cancel: AbortSignal): Promise<void> {
-    const log = this.log.writerFor(run.id);
-    // How a run that ended outside the runner's loop tells its followers and the observers.
+    // The run waits for none of the writes of its events but the last: a model turn never waits on the database.
+    const log = writeBehind(this.log.writerFor(run.id));
+    // How a run that ended outside the runner's loop tells its followers (after what it logged so far) and the observers.
     const ended = (code: string, message: string) =>
       new FanOutSink([log, this.observers.sinkFor(run.agentName)]).emit({ type: 'run.failed', runId: run.id, status: 'failed', code, message, usage: NO_USAGE });
     let plan: RunPlan;
@@ -96,9 +97,8 @@ export class RunLauncher {
       // A run admitted by this request acts as its caller; a queued one as they were when they queued it.
       const actor = admitted && principal ? principal : await this.queuedBy(run, principal);
       const agent = admitted ?? (await this.currentAgent(run));
-      // The run waits for none of the writes of its events but the last: a model turn never waits on the database.
       const journal = writeBehind(this.journal.sinkFor(actor, run.conversationId!));
-      sink = new FanOutSink([journal, writeBehind(log), this.observers.sinkFor(agent.name, parseModelRef(agent.model))]);
+      sink = new FanOutSink([journal, log, this.observers.sinkFor(agent.name, parseModelRef(agent.model))]);
       plan = await this.plan(run, actor, agent, cancel);
     } catch (error) {
       if (error instanceof NotStartable || error instanceof DomainException) {
