@@ -183,6 +183,10 @@ describe('agent runs: stream, background, events, cancel, one run per conversati
 
     const busy = await json(await runs(a, ada.key, { input: 'two', conversationId, mode: 'background' }), 409);
     expect(busy).toMatchObject({ code: 'CONVERSATION_BUSY', status: 409 });
+    // Asked for a stream, a refusal is still a problem, not an event stream.
+    const busyStream = await runs(a, ada.key, { input: 'two', conversationId, mode: 'stream' });
+    expect([busyStream.status, busyStream.headers.get('content-type')]).toEqual([409, expect.stringMatching(/^application\/problem\+json/)]);
+    expect((await busyStream.json()).code).toBe('CONVERSATION_BUSY');
     const queued = await json(await runs(a, ada.key, { input: 'two', conversationId, mode: 'background', multitask: 'enqueue' }), 202);
     expect(queued.status).toBe('queued');
     // Waits behind both, and answers the finished run.
