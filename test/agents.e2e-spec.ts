@@ -153,7 +153,7 @@ describe('agents', () => {
       expect(refused).toMatchObject({ code: 'LLM_PROVIDER_NOT_CONFIGURED', detail: expect.stringContaining('ANTHROPIC_API_KEY') });
       expect(expectStatus(await call('POST', `/agents/${local.id}/runs`, ada.key, { input: 'hi' }), 503).detail).toContain('OLLAMA_BASE_URL');
       expect([await count('agent_runs'), await count('conversations')]).toEqual([0, 0]);
-      expect(expectStatus(await call('POST', `/agents/${claude.id}/runs`, ada.key, { input: '', mode: 'stream' }), 400).errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/input', '/mode']);
+      expect(expectStatus(await call('POST', `/agents/${claude.id}/runs`, ada.key, { input: '', mode: 'sideways', multitask: 'maybe' }), 400).errors.map((e: { pointer: string }) => e.pointer)).toEqual(['/input', '/mode', '/multitask']);
       expectStatus(await call('POST', '/agents/00000000-0000-4000-8000-00000000dead/runs', ada.key, { input: 'hi' }), 404);
     });
 

@@ -20,17 +20,29 @@ export interface ScriptedToolCall {
 
 type Reply = (response: ServerResponse, request: ChatRequest) => void;
 
+interface Usage {
+  prompt: number;
+  completion: number;
+}
+
+interface Completion {
+  content: string | null;
+  toolCalls?: { id: string; type: 'function'; function: { name: string; arguments: string } }[];
+  finishReason: string;
+  usage: Usage;
+}
+
 /** Answers replayed in order: text, tool calls, usage, an HTTP error, or no answer at all. */
 export class Script {
   private readonly replies: Reply[] = [];
 
   answer(content: string, usage = { prompt: 10, completion: 5 }): this {
-    return this.push((response, request) => send(response, 200, completion(request, { role: 'assistant', content }, 'stop', usage)));
+    return this.complete({ content, finishReason: 'stop', usage });
   }
 
   callTools(calls: ScriptedToolCall[], usage = { prompt: 10, completion: 5 }): this {
-    const toolCalls = calls.map((call) => ({ id: call.id, type: 'function', function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
-    return this.push((response, request) => send(response, 200, completion(request, { role: 'assistant', content: null, tool_calls: toolCalls }, 'tool_calls', usage)));
+    const toolCalls = calls.map((call) => ({ id: call.id, type: 'function' as const, function: { name: call.name, arguments: JSON.stringify(call.arguments) } }));
+    return this.complete({ content: null, toolCalls, finishReason: 'tool_calls', usage });
   }
 
   fail(status: number, message: string): this {
@@ -50,6 +62,11 @@ export class Script {
     this.replies.length = 0;
   }
 
+  /** Answered whole, or streamed as OpenAI streams it when the request asks for `stream: true`. */
+  private complete(completion: Completion): this {
+    return this.push((response, request) => (request.body.stream ? stream(response, request, completion) : send(response, 200, whole(request, completion))));
+  }
+
   private push(reply: Reply): this {
     this.replies.push(reply);
     return this;
@@ -57,14 +74,17 @@ export class Script {
 }
 
 /**
- * An OpenAI-compatible chat completions endpoint on loopback (`POST /v1/chat/completions`, non-streaming) that replays
- * scripted answers. Requests whose system prompt has a script of its own (`forSystemPrompt`) are answered from it, so
- * agents running concurrently each get theirs; every other request from the main script, in order. It keeps every
- * request, so a test can check what the provider client really sent. An unscripted request gets a 400, which fails
- * the run loudly.
+ * An OpenAI-compatible chat completions endpoint on loopback (`POST /v1/chat/completions`) that replays scripted
+ * answers. Requests whose system prompt has a script of its own (`forSystemPrompt`) are answered from it, so agents
+ * running concurrently each get theirs; every other request from the main script, in order. A request with
+ * `stream: true` gets the answer as OpenAI streams it (SSE chunks: the text in pieces, tool calls with their arguments
+ * split, the usage last when `stream_options.include_usage` asks for it). It keeps every request, so a test can check
+ * what the provider client really sent. An unscripted request gets a 400, which fails the run loudly.
  */
 export class ScriptedOpenAiServer {
   readonly requests: ChatRequest[] = [];
+  /** Every answer waits this long first, as a real model would think. */
+  latencyMs = 0;
   private readonly main = new Script();
   private readonly bySystemPrompt = new Map<string, Script>();
   private readonly http: Server;
@@ -80,11 +100,12 @@ export class ScriptedOpenAiServer {
     return this;
   }
 
-  /** Forgets the requests and whatever is left of the scripts. */
+  /** Forgets the requests, whatever is left of the scripts, and the latency. */
   reset(): void {
     this.requests.length = 0;
     this.main.clear();
     this.bySystemPrompt.clear();
+    this.latencyMs = 0;
   }
 
   /** The script for requests led by this system prompt (an agent's). */
@@ -99,12 +120,12 @@ export class ScriptedOpenAiServer {
     return this.requests.filter((request) => systemPromptOf(request) === systemPrompt);
   }
 
-  answer(content: string, usage?: { prompt: number; completion: number }): this {
+  answer(content: string, usage?: Usage): this {
     this.main.answer(content, usage);
     return this;
   }
 
-  callTools(calls: ScriptedToolCall[], usage?: { prompt: number; completion: number }): this {
+  callTools(calls: ScriptedToolCall[], usage?: Usage): this {
     this.main.callTools(calls, usage);
     return this;
   }
@@ -114,6 +135,7 @@ export class ScriptedOpenAiServer {
     return this;
   }
 
+  /** Takes the request and never answers it. */
   hang(): this {
     this.main.hang();
     return this;
@@ -131,10 +153,10 @@ export class ScriptedOpenAiServer {
     const received: ChatRequest = { body: JSON.parse(Buffer.concat(chunks).toString('utf8')), authorization: request.headers.authorization };
     this.requests.push(received);
     const system = systemPromptOf(received);
-    const reply = (system !== undefined && this.bySystemPrompt.get(system)) || this.main;
-    const next = reply.next();
-    if (!next) return send(response, 400, { error: { message: `unscripted request #${this.requests.length}${system ? ` (system prompt: ${system})` : ''}`, type: 'invalid_request_error' } });
-    next(response, received);
+    const reply = ((system !== undefined && this.bySystemPrompt.get(system)) || this.main).next();
+    if (!reply) return send(response, 400, { error: { message: `unscripted request #${this.requests.length}${system ? ` (system prompt: ${system})` : ''}`, type: 'invalid_request_error' } });
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    reply(response, received);
   }
 }
 
@@ -143,15 +165,37 @@ function systemPromptOf(request: ChatRequest): string | undefined {
   return first?.role === 'system' && typeof first.content === 'string' ? first.content : undefined;
 }
 
-function completion(request: ChatRequest, message: Record<string, unknown>, finishReason: string, usage: { prompt: number; completion: number }) {
+function whole(request: ChatRequest, { content, toolCalls, finishReason, usage }: Completion) {
   return {
     id: `chatcmpl-${Date.now()}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model: request.body.model,
-    choices: [{ index: 0, message, finish_reason: finishReason, logprobs: null }],
-    usage: { prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion },
+    choices: [{ index: 0, message: { role: 'assistant', content, ...(toolCalls && { tool_calls: toolCalls }) }, finish_reason: finishReason, logprobs: null }],
+    usage: usageOf(usage),
   };
+}
+
+const usageOf = (usage: Usage) => ({ prompt_tokens: usage.prompt, completion_tokens: usage.completion, total_tokens: usage.prompt + usage.completion });
+
+/** The text in word-sized pieces, each tool call's arguments in two, the finish reason, then the usage if asked for. */
+function stream(response: ServerResponse, request: ChatRequest, { content, toolCalls = [], finishReason, usage }: Completion): void {
+  const id = `chatcmpl-${Date.now()}`;
+  const base = { id, object: 'chat.completion.chunk', created: Math.floor(Date.now() / 1000), model: request.body.model };
+  const chunk = (delta: Record<string, unknown>, finish: string | null = null) => ({ ...base, choices: [{ index: 0, delta, finish_reason: finish, logprobs: null }] });
+  const chunks: unknown[] = [chunk({ role: 'assistant', content: '' })];
+  for (const piece of content?.match(/\S+\s*|\s+/g) ?? []) chunks.push(chunk({ content: piece }));
+  toolCalls.forEach((call, index) => {
+    const half = Math.ceil(call.function.arguments.length / 2);
+    chunks.push(chunk({ tool_calls: [{ index, id: call.id, type: 'function', function: { name: call.function.name, arguments: call.function.arguments.slice(0, half) } }] }));
+    chunks.push(chunk({ tool_calls: [{ index, function: { arguments: call.function.arguments.slice(half) } }] }));
+  });
+  chunks.push(chunk({}, finishReason));
+  const options = request.body.stream_options as { include_usage?: boolean } | undefined;
+  if (options?.include_usage) chunks.push({ ...base, choices: [], usage: usageOf(usage) });
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+  for (const data of chunks) response.write(`data: ${JSON.stringify(data)}\n\n`);
+  response.end('data: [DONE]\n\n');
 }
 
 function send(response: ServerResponse, status: number, body: unknown): void {

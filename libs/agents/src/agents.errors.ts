@@ -78,3 +78,35 @@ export function providerNotConfigured(provider: LlmProvider): DomainException {
 export function toolNotOffered(name: string): DomainException {
   return new DomainException({ status: 404, code: 'TOOL_NOT_FOUND', title: 'Tool not found', detail: `No tool named ${name} is available to this agent.` });
 }
+
+export function conversationBusy(conversationId: string): DomainException {
+  return new DomainException({
+    status: 409,
+    code: 'CONVERSATION_BUSY',
+    title: 'Conversation busy',
+    detail: `Conversation ${conversationId} has a run queued or running; wait for it to end, cancel it, or send multitask "enqueue" to run after it.`,
+  });
+}
+
+export function runAlreadyFinished(id: string, status: string): DomainException {
+  return new DomainException({ status: 409, code: 'RUN_ALREADY_FINISHED', title: 'Run already finished', detail: `Run ${id} has already ended (${status}).` });
+}
+
+export function lastEventIdInvalid(value: string): DomainException {
+  return new DomainException({
+    status: 400,
+    code: 'LAST_EVENT_ID_INVALID',
+    title: 'Invalid Last-Event-ID',
+    detail: `Last-Event-ID must be the id of an event of this run (a positive integer); got "${value.slice(0, 40)}".`,
+  });
+}
+
+export function serverStopping(): DomainException {
+  return new DomainException({
+    status: 503,
+    code: 'SERVER_STOPPING',
+    title: 'Server stopping',
+    detail: 'This instance is shutting down and starts no more runs; send the request again (another instance will take it).',
+    headers: { 'Retry-After': '1' },
+  });
+}

@@ -38,6 +38,20 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly agentRuns = new Counter({
+    name: 'mcpa_agent_runs_total',
+    help: 'Agent runs by agent and final status (succeeded, failed, timed_out, cancelled)',
+    labelNames: ['agent', 'status'] as const,
+    registers: [this.registry],
+  });
+
+  readonly llmTokens = new Counter({
+    name: 'mcpa_llm_tokens_total',
+    help: "Tokens of agents' model calls as the provider counted them, by provider, model and direction (input, output)",
+    labelNames: ['provider', 'model', 'direction'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry });
   }

@@ -1,5 +1,4 @@
 import type { Principal } from '@app/users';
-import type { ConversationsService } from '@app/history';
 import type { RunEvent } from '../runs/run-events.js';
 import type { RequestedToolCall, RunTools, ToolOutcome } from '../runs/run-tools.js';
 import { ToolNames } from '../runs/tool-names.js';
@@ -39,9 +38,14 @@ const principal = { userId: 'u1' } as Principal;
 describe('MemberCoordinator', () => {
   let events: RunEvent[];
   let said: { content: string; toolCalls?: { name: string }[] }[];
-  const sink = { emit: async (event: RunEvent) => void events.push(event) };
-  const conversations = { append: async (_p: unknown, _id: string, message: { content: string; toolCalls?: { name: string }[] }) => void said.push(message) };
-  const coordinator = new MemberCoordinator(conversations as unknown as ConversationsService);
+  // What the coordinator says in its conversation comes as events, for the journal to write in order with the rest.
+  const sink = {
+    emit: async (event: RunEvent) => {
+      events.push(event);
+      if (event.type === 'coordinator.said') said.push({ content: event.content, toolCalls: event.toolCalls });
+    },
+  };
+  const coordinator = new MemberCoordinator();
 
   beforeEach(() => {
     events = [];
@@ -62,7 +66,17 @@ describe('MemberCoordinator', () => {
       ['agent.researcher', 'Tell me about otters.'],
       ['agent.writer', 'facts on "Tell me about otters."'],
     ]);
-    expect(events.map((event) => event.type)).toEqual(['run.started', 'tool.started', 'tool.finished', 'tool.started', 'tool.finished', 'run.completed']);
+    expect(events.map((event) => event.type)).toEqual([
+      'run.started',
+      'coordinator.said',
+      'tool.started',
+      'tool.finished',
+      'coordinator.said',
+      'tool.started',
+      'tool.finished',
+      'coordinator.said',
+      'run.completed',
+    ]);
     const steps = events.flatMap((event) => (event.type === 'tool.finished' ? [event.step] : []));
     expect(steps.map((step) => [step.index, step.turn, step.name, step.invocationId])).toEqual([
       [1, 1, 'agent.researcher', 'inv-delegation_1_1'],
@@ -123,7 +137,7 @@ describe('MemberCoordinator', () => {
     const outcome = await coordinator.run(plan('sequential', tools, { timeoutMs: 50 }), sink);
 
     expect(outcome).toMatchObject({ status: 'timed_out', errorCode: 'AGENT_TIMEOUT' });
-    expect(events.map((event) => event.type)).toEqual(['run.started', 'tool.started', 'run.failed']);
+    expect(events.map((event) => event.type)).toEqual(['run.started', 'coordinator.said', 'tool.started', 'run.failed']);
     expect(tools.inputs).toHaveLength(1);
   });
 

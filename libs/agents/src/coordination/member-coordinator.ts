@@ -1,7 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
 import { raceAbort } from '@app/core';
-import { ConversationsService } from '@app/history';
 import type { Principal } from '@app/users';
 import type { AgentKind } from '../entities/agent.entity.js';
 import type { StepToolCall } from '../entities/run-step.js';
@@ -43,8 +42,6 @@ export interface PipelinePlan {
  */
 @Injectable()
 export class MemberCoordinator {
-  constructor(private readonly conversations: ConversationsService) {}
-
   async run(plan: PipelinePlan, sink: RunEventSink): Promise<RunOutcome> {
     const timeout = AbortSignal.timeout(plan.timeoutMs);
     const signal = plan.cancel ? AbortSignal.any([timeout, plan.cancel]) : timeout;
@@ -52,7 +49,7 @@ export class MemberCoordinator {
     await sink.emit({ type: 'run.started', runId: plan.runId, input: plan.input });
     try {
       const output = await raceAbort(plan.kind === 'sequential' ? this.sequential(plan, signal, progress) : this.parallel(plan, signal, progress), signal);
-      await this.say(plan, output);
+      await this.say(plan, progress, output);
       return await progress.complete(output);
     } catch (error) {
       const stopped = signal.aborted ? stoppedBy(signal, plan) : error;
@@ -81,7 +78,7 @@ export class MemberCoordinator {
   /** One turn: the members' tool calls at once, their outputs in the order asked; the first failure stops the rest. */
   private async delegate(plan: PipelinePlan, members: string[], input: string, turn: number, signal: AbortSignal, progress: RunProgress): Promise<string[]> {
     const calls: StepToolCall[] = members.map((member, index) => ({ id: `delegation_${turn}_${index + 1}`, name: agentToolName(member), args: { input } }));
-    await this.say(plan, '', calls);
+    await this.say(plan, progress, '', calls);
     const turnEnded = new AbortController();
     const callSignal = AbortSignal.any([signal, turnEnded.signal]);
     try {
@@ -105,9 +102,11 @@ export class MemberCoordinator {
     return toolMessageContent(outcome.result);
   }
 
-  /** The coordinator's side of the conversation, so it reads like a supervisor's: what it asked of whom, and its answer. */
-  private async say(plan: PipelinePlan, content: string, toolCalls?: StepToolCall[]): Promise<void> {
-    if (!plan.conversation) return;
-    await this.conversations.append(plan.conversation.principal, plan.conversation.id, { role: 'assistant', content, toolCalls });
+  /**
+   * The coordinator's side of the conversation, so it reads like a supervisor's: what it asked of whom, and its answer.
+   * Told to the run's sink like every other event, so the journal writes it in its place among them.
+   */
+  private async say(plan: PipelinePlan, progress: RunProgress, content: string, toolCalls?: StepToolCall[]): Promise<void> {
+    if (plan.conversation) await progress.emit({ type: 'coordinator.said', runId: plan.runId, content, toolCalls });
   }
 }

@@ -5,7 +5,7 @@ const ada = { userId: 'ada' } as Principal;
 const bob = { userId: 'bob' } as Principal;
 
 describe('RunLineages', () => {
-  const lineages = () => new RunLineages({ maxDepth: 2, runMaxSteps: 10, runMaxTokens: 1000 });
+  const lineages = () => new RunLineages({ heartbeatMs: 10_000, staleAfterMs: 30_000, eventsTtlMs: 60_000, shutdownGraceMs: 1000, maxDepth: 2, runMaxSteps: 10, runMaxTokens: 1000 });
 
   it('places a delegation below the run that asked, sharing the root and its budget', () => {
     const runs = lineages();

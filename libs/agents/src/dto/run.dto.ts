@@ -1,10 +1,10 @@
 import { ApiExtraModels, ApiProperty, ApiPropertyOptional, getSchemaPath } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, Length } from 'class-validator';
-import { RUN_STATUSES, type AgentRun, type RunMode, type RunStatus } from '../entities/agent-run.entity.js';
+import { RUN_MODES, RUN_STATUSES, type AgentRun, type RunMode, type RunStatus } from '../entities/agent-run.entity.js';
 import type { RunStep } from '../entities/run-step.js';
 
-/** Modes this server runs so far; `stream` and `background` come with their endpoints. */
-export const SUPPORTED_RUN_MODES = ['wait'] as const satisfies readonly RunMode[];
+export const MULTITASK_STRATEGIES = ['reject', 'enqueue'] as const;
+export type Multitask = (typeof MULTITASK_STRATEGIES)[number];
 
 export class CreateRunDto {
   /** The user's message to the agent. */
@@ -18,11 +18,27 @@ export class CreateRunDto {
   @IsUUID()
   conversationId?: string;
 
-  /** `wait`: the answer is the finished run. */
-  @ApiPropertyOptional({ enum: SUPPORTED_RUN_MODES, default: 'wait' })
+  @ApiPropertyOptional({
+    enum: RUN_MODES,
+    default: 'wait',
+    description:
+      '`wait`: the answer is the finished run. `stream`: the answer is the run’s events as `text/event-stream` while it goes ' +
+      '(a client that disconnects does not stop it). `background`: 202 at once, with the run and its `Location`.',
+  })
   @IsOptional()
-  @IsIn(SUPPORTED_RUN_MODES)
+  @IsIn(RUN_MODES)
   mode?: RunMode;
+
+  @ApiPropertyOptional({
+    enum: MULTITASK_STRATEGIES,
+    default: 'reject',
+    description:
+      'When the conversation already has a run queued or running: `reject` answers 409 CONVERSATION_BUSY; `enqueue` queues ' +
+      'this run to start when the ones ahead of it have ended.',
+  })
+  @IsOptional()
+  @IsIn(MULTITASK_STRATEGIES)
+  multitask?: Multitask;
 }
 
 export class TokenCountsDto {
@@ -144,7 +160,7 @@ export class AgentRunDto {
   @ApiProperty({ enum: RUN_STATUSES })
   status: RunStatus;
 
-  @ApiProperty({ enum: ['wait', 'stream', 'background'] })
+  @ApiProperty({ enum: RUN_MODES })
   mode: RunMode;
 
   input: string;

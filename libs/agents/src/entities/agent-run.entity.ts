@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import type { Principal } from '@app/users';
 import type { RunStep } from './run-step.js';
 
 export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'cancelled', 'timed_out'] as const;
@@ -69,6 +70,21 @@ export class AgentRun {
 
   @Column({ name: 'error_message', type: 'text', nullable: true })
   errorMessage: string | null;
+
+  /** The instance running it (its ClusterBus id), which refreshes heartbeatAt while it does. */
+  @Column({ name: 'instance_id', type: 'varchar', length: 64, nullable: true })
+  instanceId: string | null;
+
+  @Column({ name: 'heartbeat_at', type: 'timestamptz', nullable: true })
+  heartbeatAt: Date | null;
+
+  /** Set by a cancel; the holder stops the run on the bus message, or at its next heartbeat if that was lost. */
+  @Column({ name: 'cancel_requested_at', type: 'timestamptz', nullable: true })
+  cancelRequestedAt: Date | null;
+
+  /** A queued run's caller as they were when they enqueued it; whichever instance starts the run acts as them (cleared then). */
+  @Column({ type: 'jsonb', nullable: true, select: false })
+  principal: Principal | null;
 
   @Column({ name: 'started_at', type: 'timestamptz', nullable: true })
   startedAt: Date | null;

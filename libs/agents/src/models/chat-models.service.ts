@@ -52,6 +52,8 @@ export class ChatModels {
           topP,
           stop: stopSequences,
           maxRetries,
+          // Runs stream every answer: ask for the provider's token counts in the stream rather than estimating them.
+          streamUsage: true,
         });
       case 'anthropic':
         return new ChatAnthropic({

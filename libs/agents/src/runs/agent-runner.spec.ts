@@ -1,6 +1,7 @@
 import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { fakeModel } from '@langchain/core/testing';
-import { AgentRunner, type RunPlan } from './agent-runner.js';
+import { FakeListChatModel } from '@langchain/core/utils/testing';
+import { AgentRunner, RunInterruption, type RunPlan } from './agent-runner.js';
 import type { RunEvent } from './run-events.js';
 import type { RequestedToolCall, RunTools, ToolOutcome } from './run-tools.js';
 import { ToolNames } from './tool-names.js';
@@ -66,7 +67,7 @@ describe('AgentRunner', () => {
     const outcome = await runner.run(plan(model, tools), sink);
 
     expect(outcome).toEqual({ status: 'succeeded', output: '42, at noon UTC.', errorCode: null, errorMessage: null, usage: { inputTokens: 60, outputTokens: 15, totalTokens: 75 } });
-    expect(events.map((event) => event.type)).toEqual(['run.started', 'model.finished', 'tool.started', 'tool.started', 'tool.finished', 'tool.finished', 'model.finished', 'run.completed']);
+    expect(events.map((event) => event.type)).toEqual(['run.started', 'model.finished', 'tool.started', 'tool.started', 'tool.finished', 'tool.finished', 'message.delta', 'model.finished', 'run.completed']);
     const [first, second] = model.calls;
     expect(first.messages.map((message) => message.type)).toEqual(['system', 'human']);
     // Results go back in the order the model asked, answering each call by its id, under the name the model knows.
@@ -138,7 +139,7 @@ describe('AgentRunner', () => {
     expect(outcome).toMatchObject({ status: 'timed_out', errorCode: 'AGENT_TIMEOUT' });
     expect(Date.now() - started).toBeLessThan(300);
     await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(events.map((event) => event.type)).toEqual(['run.started', 'model.finished', 'tool.started', 'tool.started', 'run.failed']);
+    expect(events.map((event) => event.type).filter((type) => type !== 'message.delta')).toEqual(['run.started', 'model.finished', 'tool.started', 'tool.started', 'run.failed']);
   });
 
   it('stops as cancelled when its cancel signal aborts, and passes the signal to the tools', async () => {
@@ -157,6 +158,31 @@ describe('AgentRunner', () => {
 
     expect(outcome).toMatchObject({ status: 'cancelled', errorCode: 'RUN_CANCELLED' });
     expect(toolSignal?.aborted).toBe(true);
+  });
+
+  it('reports the answer as message deltas while the model streams it, before the step that holds all of it', async () => {
+    const model = new FakeListChatModel({ responses: ['Forty-two.'] });
+
+    const outcome = await runner.run(plan(model as unknown as ReturnType<typeof fakeModel>, new FunctionTools({})), sink);
+
+    expect(outcome).toMatchObject({ status: 'succeeded', output: 'Forty-two.' });
+    const deltas = events.flatMap((event) => (event.type === 'message.delta' ? [event] : []));
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(deltas.map((event) => event.delta).join('')).toBe('Forty-two.');
+    expect(deltas.every((event) => event.turn === 1)).toBe(true);
+    expect(events.map((event) => event.type).filter((type, index, all) => type !== all[index - 1])).toEqual(['run.started', 'message.delta', 'model.finished', 'run.completed']);
+    expect(events.find((event) => event.type === 'model.finished')).toMatchObject({ step: { content: 'Forty-two.' } });
+  });
+
+  it('fails as RUN_INTERRUPTED, not cancelled, when the server stops under it', async () => {
+    const stop = new AbortController();
+    const tools = new FunctionTools({ wait: (_, signal) => new Promise((_, reject) => signal.addEventListener('abort', () => reject(signal.reason))) });
+    const model = fakeModel().respondWithTools([{ name: 'wait', args: {} }]);
+    setTimeout(() => stop.abort(new RunInterruption('The server stopped before the run finished.')), 10);
+
+    const outcome = await runner.run(plan(model, tools, { cancel: stop.signal }), sink);
+
+    expect(outcome).toMatchObject({ status: 'failed', errorCode: 'RUN_INTERRUPTED', errorMessage: 'The server stopped before the run finished.' });
   });
 
   it('puts the conversation so far between the system prompt and the input', async () => {

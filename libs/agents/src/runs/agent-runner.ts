@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { Injectable } from '@nestjs/common';
-import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, SystemMessage, ToolMessage, type AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import type { Runnable } from '@langchain/core/runnables';
 import { raceAbort } from '@app/core';
 import type { ModelStep, StepToolCall, TokenCounts, ToolStep } from '../entities/run-step.js';
@@ -22,7 +22,7 @@ export interface RunPlan {
   maxSteps: number;
   /** Past this the run stops as timed_out, whatever it is waiting on. */
   timeoutMs: number;
-  /** Aborted to cancel the run. */
+  /** Aborted to cancel the run; aborted with a RunInterruption, it fails as RUN_INTERRUPTED instead. */
   cancel?: AbortSignal;
   /** Called before each model call; throwing RunStopped ends the run instead (a spent budget shared with other runs). */
   beforeModelCall?: () => void;
@@ -36,7 +36,12 @@ export interface RunOutcome {
   usage: TokenCounts;
 }
 
-type ToolCallingModel = Runnable<BaseMessage[], AIMessage>;
+type ToolCallingModel = Runnable<BaseMessage[], AIMessageChunk>;
+
+/** The reason to abort a run's cancel signal with when the server stops under it (not the user's doing). */
+export class RunInterruption extends Error {
+  override readonly name = 'RunInterruption';
+}
 
 /** Ends a run early: the model call failed, the time ran out, the run was cancelled or its tree's budget is spent. */
 export class RunStopped extends Error {
@@ -94,7 +99,7 @@ export class AgentRunner {
     const callSignal = AbortSignal.any([signal, deadline]);
     let reply: AIMessage;
     try {
-      reply = await raceAbort(model.invoke(messages, { signal: callSignal }), callSignal);
+      reply = await raceAbort(this.streamReply(model, messages, turn, callSignal, progress), callSignal);
     } catch (error) {
       if (signal.aborted) throw stoppedBy(signal, plan);
       if (deadline.aborted) throw new RunStopped('failed', 'LLM_PROVIDER_TIMEOUT', `${plan.chat.provider} did not answer within ${plan.chat.timeoutMs} ms (LLM_TIMEOUT_MS).`);
@@ -116,6 +121,19 @@ export class AgentRunner {
     };
     await progress.modelFinished(step);
     return { reply, calls };
+  }
+
+  /** The model's answer, its text reported as message.delta events as the provider streams it. */
+  private async streamReply(model: ToolCallingModel, messages: BaseMessage[], turn: number, signal: AbortSignal, progress: RunProgress): Promise<AIMessage> {
+    let whole: AIMessageChunk | undefined;
+    for await (const chunk of await model.stream(messages, { signal })) {
+      whole = whole ? whole.concat(chunk) : chunk;
+      const delta = chunk.text;
+      if (delta) await progress.delta(turn, delta);
+    }
+    if (!whole) throw new Error('The model answered with an empty stream.');
+    const { content, tool_calls, invalid_tool_calls, usage_metadata, response_metadata, additional_kwargs, id } = whole;
+    return new AIMessage({ content, tool_calls, invalid_tool_calls, usage_metadata, response_metadata, additional_kwargs, id });
   }
 
   /** Runs a turn's tool calls concurrently; their messages go back to the model in the order it asked. */
@@ -181,6 +199,10 @@ export class RunProgress {
     if (!this.ended) await this.sink.emit(event);
   }
 
+  async delta(turn: number, delta: string): Promise<void> {
+    await this.emit({ type: 'message.delta', runId: this.runId, turn, delta });
+  }
+
   async modelFinished(step: ModelStep): Promise<void> {
     if (step.usage) {
       this.usage.inputTokens += step.usage.inputTokens;
@@ -213,6 +235,7 @@ export class RunProgress {
 export function stoppedBy(signal: AbortSignal, plan: Pick<RunPlan, 'timeoutMs'>): RunStopped {
   const reason = signal.reason as { name?: string } | undefined;
   if (reason?.name === 'TimeoutError') return new RunStopped('timed_out', 'AGENT_TIMEOUT', `The run did not finish within the agent's timeoutMs of ${plan.timeoutMs} ms.`);
+  if (reason instanceof RunInterruption) return new RunStopped('failed', 'RUN_INTERRUPTED', reason.message);
   return new RunStopped('cancelled', 'RUN_CANCELLED', 'The run was cancelled.');
 }
 

@@ -1,5 +1,5 @@
 import type { RunStatus } from '../entities/agent-run.entity.js';
-import type { ModelStep, TokenCounts, ToolStep } from '../entities/run-step.js';
+import type { ModelStep, StepToolCall, TokenCounts, ToolStep } from '../entities/run-step.js';
 
 export type FailedRunStatus = Extract<RunStatus, 'failed' | 'timed_out' | 'cancelled'>;
 
@@ -9,9 +9,13 @@ export type FailedRunStatus = Extract<RunStatus, 'failed' | 'timed_out' | 'cance
  */
 export type RunEvent =
   | { type: 'run.started'; runId: string; input: string }
+  /** Text of the model's answer as the provider streams it; the model.finished of the turn holds all of it. */
+  | { type: 'message.delta'; runId: string; turn: number; delta: string }
   | { type: 'model.finished'; runId: string; step: ModelStep }
   | { type: 'tool.started'; runId: string; turn: number; callId: string; name: string; arguments: Record<string, unknown> }
   | { type: 'tool.finished'; runId: string; step: ToolStep }
+  /** A sequential or parallel coordinator's own message in its conversation (it has no model turns to write one). */
+  | { type: 'coordinator.said'; runId: string; content: string; toolCalls?: StepToolCall[] }
   | { type: 'run.completed'; runId: string; output: string; usage: TokenCounts }
   | { type: 'run.failed'; runId: string; status: FailedRunStatus; code: string; message: string; usage: TokenCounts };
 

@@ -2,10 +2,11 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { historyConfig } from '@app/core';
-import { ConversationsService, redactSecrets, truncateResult } from '@app/history';
+import { ConversationsService } from '@app/history';
 import type { Principal } from '@app/users';
 import type { RunStep, ToolStep } from '../entities/run-step.js';
 import type { RunEvent, RunEventSink } from './run-events.js';
+import { storedToolStep } from './run-stream-events.js';
 import { toolMessageContent } from './run-tools.js';
 
 /** What may still change about a run: a finished one is never written again. */
@@ -34,6 +35,11 @@ export class RunJournal {
     await this.finish(runId, 'failed', null, 'RUN_INTERRUPTED', `The run stopped on a server error: ${error.message}`).catch(() => undefined);
   }
 
+  /** Marks a run failed that could not start (its agent deleted, its caller disabled…). */
+  async fail(runId: string, code: string, message: string): Promise<void> {
+    await this.finish(runId, 'failed', null, code, message);
+  }
+
   private async write(principal: Principal, conversationId: string | null, event: RunEvent): Promise<void> {
     switch (event.type) {
       case 'run.started':
@@ -57,14 +63,18 @@ export class RunJournal {
       case 'run.failed':
         await this.finish(event.runId, event.status, null, event.code, event.message);
         return;
+      case 'coordinator.said':
+        if (conversationId) await this.conversations.append(principal, conversationId, { role: 'assistant', content: event.content, toolCalls: event.toolCalls });
+        return;
       case 'tool.started':
+      case 'message.delta':
         return;
     }
   }
 
   /** Steps keep what /tool-invocations keeps: arguments with secrets redacted, results cut past HISTORY_RESULT_MAX_BYTES. */
   private stored(step: ToolStep): ToolStep {
-    return { ...step, arguments: redactSecrets(step.arguments) as Record<string, unknown>, result: truncateResult(step.result, this.config.resultMaxBytes) };
+    return storedToolStep(step, this.config.resultMaxBytes);
   }
 
   private async appendStep(runId: string, step: RunStep, inputTokens = 0, outputTokens = 0, totalTokens = 0): Promise<void> {

@@ -1,24 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ConversationsService, SessionContextService, type Conversation } from '@app/history';
+import { ConversationsService, type Conversation } from '@app/history';
 import type { Principal } from '@app/users';
-import { runNotFound } from '../agents.errors.js';
+import { runNotFound, serverStopping } from '../agents.errors.js';
 import { AgentsService } from '../agents.service.js';
+import { isPipeline } from '../coordination/member-coordinator.js';
+import { RunLineages, type Delegation, type RunLineage } from '../coordination/run-lineages.js';
 import { CreateRunDto } from '../dto/run.dto.js';
 import { AgentRun } from '../entities/agent-run.entity.js';
 import type { Agent } from '../entities/agent.entity.js';
-import { agentToolName } from '../coordination/agent-tool-name.js';
-import { isPipeline, MemberCoordinator } from '../coordination/member-coordinator.js';
-import { RunLineages, type Delegation, type RunLineage } from '../coordination/run-lineages.js';
 import { ChatModels } from '../models/chat-models.service.js';
-import { AgentRunner } from './agent-runner.js';
-import { conversationHistory } from './conversation-context.js';
-import { RegistryToolsets } from './registry-toolset.js';
-import { FanOutSink } from './run-events.js';
-import { RunJournal } from './run-journal.js';
+import { RunAdmission } from './run-admission.js';
+import { RunEventFollower } from './run-event-follower.js';
+import { RunLauncher } from './run-launcher.js';
 
 const TITLE_MAX = 200;
+
+/** A run just admitted: running here (`ended` settles when it has ended), or queued behind another. */
+export interface StartedRun {
+  run: AgentRun;
+  ended?: Promise<void>;
+}
 
 /**
  * Starting and reading runs. A run acts as the principal who started it (their role decides which tools it may call)
@@ -30,64 +33,57 @@ export class RunsService {
     private readonly dataSource: DataSource,
     private readonly agents: AgentsService,
     private readonly chatModels: ChatModels,
-    private readonly toolsets: RegistryToolsets,
     private readonly conversations: ConversationsService,
-    private readonly sessionContext: SessionContextService,
-    private readonly journal: RunJournal,
-    private readonly runner: AgentRunner,
     private readonly lineages: RunLineages,
-    private readonly coordinator: MemberCoordinator,
+    private readonly admission: RunAdmission,
+    private readonly launcher: RunLauncher,
+    private readonly follower: RunEventFollower,
   ) {}
 
   /**
-   * Runs the agent to its end and answers the run as it finished; refusals (404, 503…) leave nothing behind. A
+   * Runs the agent to its end and answers the run as it finished; refusals (404, 409, 503…) leave nothing behind. A
    * delegation (a coordinator's member, an agent tool a run called) makes it a child of the run that asked, in that
    * run's tree: no deeper than AGENT_MAX_DEPTH, within the tree's budget, and stopped when the asking call is.
    */
   async run(principal: Principal, agentId: string, input: CreateRunDto, delegation?: Delegation): Promise<AgentRun> {
-    const agent = await this.agents.get(agentId);
-    const runId = randomUUID();
-    const lineage = this.lineages.open(principal, runId, delegation);
-    try {
-      await this.execute(principal, agent, input, lineage);
-    } finally {
-      await this.lineages.close(lineage);
-    }
-    return this.dataSource.getRepository(AgentRun).findOneByOrFail({ id: runId });
+    return this.finished(await this.start(principal, agentId, input, delegation));
   }
 
-  private async execute(principal: Principal, agent: Agent, input: CreateRunDto, lineage: RunLineage): Promise<void> {
-    const { runId } = lineage;
-    // Sequential and parallel coordinators have no model of their own: they call their members' tools in a fixed order.
-    const pipeline = isPipeline(agent.kind) ? agent.kind : undefined;
-    const chat = pipeline ? undefined : this.chatModels.create(agent.model, agent.modelParameters);
-    const team = await this.agents.teamOf(agent);
-    const conversation = await this.conversationFor(principal, agent, input, lineage);
-    const delegates = [...team.members, ...(team.aggregator ? [team.aggregator] : [])].map(agentToolName);
-    const tools = await this.toolsets.forRun(principal, [...(pipeline ? [] : agent.tools), ...delegates], { runId, conversationId: conversation?.id });
-    const history = conversation && chat ? conversationHistory(await this.sessionContext.recent(conversation.id), (name) => tools.modelName(name)) : [];
-    const runs = this.dataSource.getRepository(AgentRun);
-    await runs.insert({
-      id: runId,
-      agentId: agent.id,
-      agentName: agent.name,
-      agentVersion: agent.version,
-      userId: principal.userId,
-      conversationId: conversation?.id ?? null,
-      parentRunId: lineage.parentRunId,
-      rootRunId: lineage.rootRunId,
-      mode: input.mode ?? 'wait',
-      input: input.input,
-    });
-    const sink = new FanOutSink([this.journal.sinkFor(principal, conversation?.id ?? null), lineage.budget.sink]);
-    const common = { runId, input: input.input, tools, timeoutMs: agent.timeoutMs, cancel: lineage.signal };
-    const execution = chat
-      ? this.runner.run({ ...common, chat, systemPrompt: agent.systemPrompt, history, maxSteps: agent.maxSteps, beforeModelCall: () => lineage.budget.admitModelCall() }, sink)
-      : this.coordinator.run({ ...common, kind: pipeline!, ...team, conversation: conversation && { principal, id: conversation.id } }, sink);
-    await execution.catch(async (error: Error) => {
-      await this.journal.abandon(runId, error);
+  /**
+   * Admits a run and starts it on this instance, or queues it behind the conversation's active run (multitask
+   * `enqueue`; otherwise a busy conversation is 409). Answers at once, with the run as admitted. A child run starts
+   * at once: it shares its parent's turn in the conversation.
+   */
+  async start(principal: Principal, agentId: string, input: CreateRunDto, delegation?: Delegation): Promise<StartedRun> {
+    if (!this.launcher.accepting) throw serverStopping();
+    const agent = await this.agents.get(agentId);
+    // Refuses an unconfigured provider (503) before anything is recorded; sequential and parallel have no model.
+    if (!isPipeline(agent.kind)) this.chatModels.create(agent.model, agent.modelParameters);
+    const lineage = this.lineages.open(principal, randomUUID(), delegation);
+    try {
+      const conversation = await this.conversationFor(principal, agent, input, lineage);
+      const newRun = { id: lineage.runId, agent, principal, conversationId: conversation?.id ?? null, mode: input.mode ?? 'wait', input: input.input };
+      if (lineage.parentRunId) {
+        const child = await this.admission.admitChild(newRun, lineage);
+        return { run: child, ended: this.launcher.launch(child, principal, agent, lineage) };
+      }
+      const run = await this.admission.admit({ ...newRun, conversationId: conversation!.id }, input.multitask);
+      if (run.status === 'running') return { run, ended: this.launcher.launch(run, principal, agent, lineage) };
+      // Queued: it gets a lineage of its own when it starts. The run ahead may have ended between the admission and
+      // now, with nobody left to start this one.
+      await this.lineages.close(lineage);
+      await this.launcher.startNext(conversation!.id);
+      return { run };
+    } catch (error) {
+      await this.lineages.close(lineage);
       throw error;
-    });
+    }
+  }
+
+  /** The run once it has ended, wherever it ran. */
+  async finished({ run, ended }: StartedRun): Promise<AgentRun> {
+    await (ended ?? this.follower.untilEnd(run.id));
+    return this.dataSource.getRepository(AgentRun).findOneByOrFail({ id: run.id });
   }
 
   async get(principal: Principal, id: string): Promise<AgentRun> {

@@ -150,10 +150,23 @@ export const llmConfig = registerAs('llm', () => {
   };
 });
 
-/** Guards on runs that delegate (coordinators, agent tools): how deep, and what a whole tree of runs may spend. */
+/**
+ * Agent runs: how an instance holds them and replays them to whoever follows them, and the guards on runs that
+ * delegate (coordinators, agent tools): how deep, and what a whole tree of runs may spend.
+ */
 export const agentsConfig = registerAs('agents', () => {
   const env = readEnvironment();
-  return { maxDepth: env.AGENT_MAX_DEPTH, runMaxSteps: env.AGENT_RUN_MAX_STEPS, runMaxTokens: env.AGENT_RUN_MAX_TOKENS };
+  return {
+    heartbeatMs: env.AGENT_RUN_HEARTBEAT_SECONDS * 1000,
+    /** A run whose holder has not marked it alive for this long is taken for lost. */
+    staleAfterMs: env.AGENT_RUN_HEARTBEAT_SECONDS * 3000,
+    eventsTtlMs: env.AGENT_RUN_EVENTS_TTL_SECONDS * 1000,
+    /** On shutdown, how long runs in flight may go on before they are stopped as RUN_INTERRUPTED. */
+    shutdownGraceMs: Math.floor(env.SHUTDOWN_TIMEOUT_MS / 2),
+    maxDepth: env.AGENT_MAX_DEPTH,
+    runMaxSteps: env.AGENT_RUN_MAX_STEPS,
+    runMaxTokens: env.AGENT_RUN_MAX_TOKENS,
+  };
 });
 
 /** `smtp://user:password@host:port`, as the email channel takes it: TLS from the start for smtps:// (port 465 by default). */

@@ -282,6 +282,20 @@ export class Environment extends AlertingEnvironment {
   @Max(6)
   LLM_MAX_RETRIES = 1;
 
+  /** How often an instance marks the agent runs it holds as alive; a run unmarked for three times this is failed (INSTANCE_LOST). */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  AGENT_RUN_HEARTBEAT_SECONDS = 10;
+
+  /** How long a run's events stay replayable by GET /runs/{id}/events after its last one. */
+  @Transform(toInteger)
+  @IsInt()
+  @Min(1)
+  @Max(604_800)
+  AGENT_RUN_EVENTS_TTL_SECONDS = 3600;
+
   /** How deep coordinators and agent tools may delegate: a root run is depth 0, its child runs 1, theirs 2… */
   @Transform(toInteger)
   @IsInt()
