@@ -101,6 +101,8 @@ try {
       latencyMs: LATENCY_MS,
       runMs: median(app_),
       overheadMsPerTurn: perTurn(median(app_)),
+      // Per step as the run records them (each model turn and each tool call is a step): STEPS * 2 + 1.
+      overheadMsPerStep: (median(app_) - turns * LATENCY_MS) / (STEPS * 2 + 1),
       clientOnlyMsPerTurn: perTurn(median(reference)),
     }),
   );
