@@ -4,7 +4,7 @@ import { raceAbort } from '@app/core';
 import type { Principal } from '@app/users';
 import type { AgentKind } from '../entities/agent.entity.js';
 import type { StepToolCall } from '../entities/run-step.js';
-import { RunProgress, RunStopped, stoppedBy, type RunOutcome } from '../runs/agent-runner.js';
+import { beginRun, RunProgress, RunStopped, stoppedBy, type RunOutcome } from '../runs/agent-runner.js';
 import type { RunEventSink } from '../runs/run-events.js';
 import { toolMessageContent, type RunTools } from '../runs/run-tools.js';
 import { agentToolName } from './agent-tool-name.js';
@@ -43,10 +43,7 @@ export interface PipelinePlan {
 @Injectable()
 export class MemberCoordinator {
   async run(plan: PipelinePlan, sink: RunEventSink): Promise<RunOutcome> {
-    const timeout = AbortSignal.timeout(plan.timeoutMs);
-    const signal = plan.cancel ? AbortSignal.any([timeout, plan.cancel]) : timeout;
-    const progress = new RunProgress(plan.runId, sink);
-    await sink.emit({ type: 'run.started', runId: plan.runId, input: plan.input });
+    const { signal, progress } = await beginRun(plan, sink);
     try {
       const output = await raceAbort(plan.kind === 'sequential' ? this.sequential(plan, signal, progress) : this.parallel(plan, signal, progress), signal);
       await this.say(plan, progress, output);

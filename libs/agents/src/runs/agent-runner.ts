@@ -63,10 +63,7 @@ export class RunStopped extends Error {
 @Injectable()
 export class AgentRunner {
   async run(plan: RunPlan, sink: RunEventSink): Promise<RunOutcome> {
-    const timeout = AbortSignal.timeout(plan.timeoutMs);
-    const signal = plan.cancel ? AbortSignal.any([timeout, plan.cancel]) : timeout;
-    const progress = new RunProgress(plan.runId, sink);
-    await sink.emit({ type: 'run.started', runId: plan.runId, input: plan.input });
+    const { signal, progress } = await beginRun(plan, sink);
     try {
       const model = this.bind(plan);
       const messages: BaseMessage[] = [...(plan.systemPrompt ? [new SystemMessage(plan.systemPrompt)] : []), ...plan.history, new HumanMessage(plan.input)];
@@ -169,6 +166,20 @@ export class AgentRunner {
     });
     return new ToolMessage({ tool_call_id: call.id, name: call.name, content: toolMessageContent(outcome.result), status: outcome.isError ? 'error' : 'success' });
   }
+}
+
+/**
+ * Starts a run, whoever drives it (the model loop, a coordinator): reports run.started, and gives the signal that ends
+ * it at its timeoutMs or when it is cancelled, and the progress that reports its steps and outcome.
+ */
+export async function beginRun(
+  plan: { runId: string; input: string; timeoutMs: number; cancel?: AbortSignal },
+  sink: RunEventSink,
+): Promise<{ signal: AbortSignal; progress: RunProgress }> {
+  const timeout = AbortSignal.timeout(plan.timeoutMs);
+  const signal = plan.cancel ? AbortSignal.any([timeout, plan.cancel]) : timeout;
+  await sink.emit({ type: 'run.started', runId: plan.runId, input: plan.input });
+  return { signal, progress: new RunProgress(plan.runId, sink) };
 }
 
 /** A call the model asked for; `invalid` says why its arguments could not be read. */
