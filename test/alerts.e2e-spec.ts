@@ -262,7 +262,8 @@ describe('alert delivery and evaluation', () => {
       flaky.failNext(2, 500, 400);
       const flakyChannel = body(await inject('POST', '/alerts/channels', { name: 'flaky', kind: 'webhook', config: { url: flaky.url } }), 201);
       const brokenChannel = body(await inject('POST', '/alerts/channels', { name: 'broken', kind: 'slack', config: { webhookUrl: broken.url } }), 201);
-      const rule = body(await inject('POST', '/alerts/rules', { name: 'tool-errors', kind: 'tool_error_rate', threshold: 0.4, windowSeconds: 30, minSamples: 2, channelIds: [flakyChannel.id, brokenChannel.id] }), 201);
+      const rule = body(await inject('POST', '/alerts/rules', { name: 'tool-errors', kind: 'tool_error_rate', threshold: 0.4, windowSeconds: 30, minSamples: 3, channelIds: [flakyChannel.id, brokenChannel.id] }), 201);
+      // minSamples 3: an evaluation between the calls can't fire on two of them.
       for (let i = 0; i < 3; i++) await inject('POST', '/tools/calculator/invoke', { arguments: { expression: '1 +' } });
 
       await waitFor(async () => flaky.requests.length >= 1);
