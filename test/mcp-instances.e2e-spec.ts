@@ -6,7 +6,7 @@ import { HistoryRecorder } from '@app/history';
 import { LegacySessions } from '@app/mcp';
 import { BuiltinToolHandler } from '@app/tools';
 import { createTestApp, onPostgres, resetState } from './support/test-app.js';
-import { UpstreamMcpServer } from './support/upstream-mcp-server.js';
+import { useRegisteredUpstream } from './support/upstream-mcp-server.js';
 import { ADMIN_KEY, bearer, createUser, type TestUser } from './support/users.js';
 import { waitFor } from './support/wait-for.js';
 
@@ -135,16 +135,7 @@ async function invocations(app: NestFastifyApplication): Promise<{ tool_name: st
   });
 
   describe('with a slow upstream tool', () => {
-    let upstream: UpstreamMcpServer;
-    beforeEach(async () => {
-      upstream = new UpstreamMcpServer(UPSTREAM_TOKEN);
-      await upstream.start();
-      const created = await a.app.inject({ method: 'POST', url: '/upstreams', headers: bearer(ADMIN_KEY), payload: { name: 'up', url: upstream.url, headers: { Authorization: `Bearer ${UPSTREAM_TOKEN}` } } });
-      expect(created.statusCode).toBe(201);
-    });
-    afterEach(async () => {
-      await upstream.stop();
-    });
+    useRegisteredUpstream(() => a.app, UPSTREAM_TOKEN);
 
     it('stops a call on the instance running it when the cancellation lands on the other', async () => {
       const { client } = await connect(alternating([a, b]).fetch);

@@ -6,9 +6,10 @@ import { LegacySessions } from '@app/mcp';
 import { BuiltinToolHandler } from '@app/tools';
 import { ANONYMOUS_USER_ID } from '@app/users';
 import { useListeningApp } from './support/listening-app.js';
+import { resetMcpState } from './support/mcp-state.js';
 import { resetState } from './support/test-app.js';
-import { UpstreamMcpServer } from './support/upstream-mcp-server.js';
-import { ADMIN_KEY, bearer, createUser, type TestUser } from './support/users.js';
+import { useRegisteredUpstream } from './support/upstream-mcp-server.js';
+import { bearer, createUser, type TestUser } from './support/users.js';
 import { waitFor } from './support/wait-for.js';
 
 const MODERN = '2026-07-28';
@@ -51,12 +52,7 @@ describe('mcp: Streamable HTTP', () => {
   };
 
   beforeEach(async () => {
-    // Each test starts with no session and no invocation of an earlier one still buffered.
-    await app().get(LegacySessions).closeIdle(Number.MAX_SAFE_INTEGER);
-    await app().get(HistoryRecorder).flush();
-    await resetState(app());
-    await app().get(BuiltinToolHandler).onApplicationBootstrap();
-    member = await createUser(app());
+    member = await resetMcpState(app());
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close().catch(() => undefined)));
@@ -102,16 +98,7 @@ describe('mcp: Streamable HTTP', () => {
   });
 
   describe('with a slow upstream tool', () => {
-    let upstream: UpstreamMcpServer;
-    beforeEach(async () => {
-      upstream = new UpstreamMcpServer(UPSTREAM_TOKEN);
-      await upstream.start();
-      const created = await app().inject({ method: 'POST', url: '/upstreams', headers: bearer(ADMIN_KEY), payload: { name: 'up', url: upstream.url, headers: { Authorization: `Bearer ${UPSTREAM_TOKEN}` } } });
-      expect(created.statusCode).toBe(201);
-    });
-    afterEach(async () => {
-      await upstream.stop();
-    });
+    useRegisteredUpstream(app, UPSTREAM_TOKEN);
 
     it.each<Era>(['modern', 'legacy'])('%s: sends progress notifications when the client asks for them', async (era) => {
       const { client } = await open(era);

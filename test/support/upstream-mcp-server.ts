@@ -2,6 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { toNodeHandler } from '@modelcontextprotocol/node';
 import { createMcpHandler, fromJsonSchema, McpServer, type McpHttpHandler } from '@modelcontextprotocol/server';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { ADMIN_KEY, bearer } from './users.js';
 
 type Registrar = (server: McpServer) => void;
 
@@ -87,4 +89,22 @@ export class UpstreamMcpServer {
     for (const name of this.listed) TOOLS[name](server);
     return server;
   }
+}
+
+/**
+ * For a describe block: a test upstream registered as `up` with the app before each test (its tools are `up.<name>`),
+ * stopped after it.
+ */
+export function useRegisteredUpstream(app: () => NestFastifyApplication, token: string): () => UpstreamMcpServer {
+  let upstream: UpstreamMcpServer;
+  beforeEach(async () => {
+    upstream = new UpstreamMcpServer(token);
+    await upstream.start();
+    const created = await app().inject({ method: 'POST', url: '/upstreams', headers: bearer(ADMIN_KEY), payload: { name: 'up', url: upstream.url, headers: { Authorization: `Bearer ${token}` } } });
+    expect(created.statusCode).toBe(201);
+  });
+  afterEach(async () => {
+    await upstream.stop();
+  });
+  return () => upstream;
 }

@@ -9,3 +9,4 @@ export type { McpPromptProvider } from './prompts/prompt-provider.js';
 export { McpRequestChannel } from './mcp-request-channel.js';
 export { LegacySessions } from './transport/legacy-sessions.service.js';
 export { MCP_SESSION_STORE, InMemorySessionStore, type McpSessionRecord, type McpSessionStore } from './transport/session-store.js';
+export { DirectToolCalls } from './transport/direct-tool-calls.js';

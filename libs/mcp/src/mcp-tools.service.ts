@@ -26,16 +26,20 @@ export class McpTools {
     return this.listed.get(page, () => ({ tools: page.items.map(toMcpTool), ...(page.nextCursor ? { nextCursor: page.nextCursor } : {}) }));
   }
 
-  async call(principal: Principal, params: CallToolRequestParams, context: ServerContext): Promise<CallToolResult> {
+  /** A tools/call as the SDK dispatches it: progress notifications when asked for, the request channel for tools that talk back. */
+  call(principal: Principal, params: CallToolRequestParams, context: ServerContext): Promise<CallToolResult> {
     const progressToken = context.mcpReq._meta?.progressToken;
     const onProgress =
       progressToken === undefined
         ? undefined
         : (progress: ToolProgress) => void context.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...progress } }).catch(() => undefined);
+    return McpRequestChannel.run(context, () => this.run(principal, params, { signal: context.mcpReq.signal, onProgress }));
+  }
+
+  /** Runs a call through the one execution path and maps the outcome to the protocol's result (or its error). */
+  async run(principal: Principal, params: CallToolRequestParams, options: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void }): Promise<CallToolResult> {
     try {
-      const call = await McpRequestChannel.run(context, () =>
-        this.executor.execute(principal, params.name, params.arguments ?? {}, { source: 'mcp', signal: context.mcpReq.signal, onProgress }),
-      );
+      const call = await this.executor.execute(principal, params.name, params.arguments ?? {}, { source: 'mcp', ...options });
       return toCallToolResult(call.tool, call);
     } catch (error) {
       if (!(error instanceof DomainException)) throw error;

@@ -15,6 +15,7 @@ import { McpPrompts } from './prompts/mcp-prompts.service.js';
 import { RequestOriginPolicy } from './request-origin.policy.js';
 import { ConversationResources } from './resources/conversation-resources.js';
 import { McpResources } from './resources/mcp-resources.service.js';
+import { DirectToolCalls } from './transport/direct-tool-calls.js';
 import { LegacySessions } from './transport/legacy-sessions.service.js';
 import { McpHttpTransport } from './transport/mcp-http-transport.service.js';
 import { RedisSessionStore } from './transport/redis-session-store.js';
@@ -37,6 +38,7 @@ import { InMemorySessionStore, MCP_SESSION_STORE } from './transport/session-sto
       useFactory: (redis: RedisService, config: { sessionIdleMs: number }) =>
         redis.configured ? new RedisSessionStore(redis, config.sessionIdleMs) : new InMemorySessionStore(config.sessionIdleMs),
     },
+    DirectToolCalls,
     LegacySessions,
     McpHttpTransport,
     McpAuthenticator,

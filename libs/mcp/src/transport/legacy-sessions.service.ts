@@ -17,6 +17,7 @@ import { ClusterBus, LogThrottle, mcpConfig } from '@app/core';
 import type { Principal } from '@app/users';
 import { McpServerFactory } from '../mcp-server.factory.js';
 import { BoundedEventStore } from './bounded-event-store.js';
+import { DirectToolCalls } from './direct-tool-calls.js';
 import { replyRpcError } from './json-rpc-reply.js';
 import { MCP_SESSION_STORE, type McpSessionRecord, type McpSessionStore } from './session-store.js';
 import { SessionHost, SessionTransport } from './session-host.js';
@@ -76,6 +77,7 @@ export class LegacySessions implements OnModuleDestroy {
     @Inject(MCP_SESSION_STORE) private readonly store: McpSessionStore,
     private readonly factory: McpServerFactory,
     private readonly bus: ClusterBus,
+    private readonly direct: DirectToolCalls,
   ) {
     this.renewEveryMs = config.sessionIdleMs / RENEWALS_PER_IDLE_TIMEOUT;
     // A quarter of the idle timeout: a session whose only use is an open stream is renewed well before it expires.
@@ -97,7 +99,7 @@ export class LegacySessions implements OnModuleDestroy {
     }
     const host = await this.find(id, principal);
     if (!host) return replyRpcError(response, 404, -32001, 'Session not found');
-    await this.serve(host, request, response, body);
+    await this.serve(host, request, response, body, principal);
   }
 
   /** The protocol instances of the sessions this instance holds, for notifications every session should get. */
@@ -205,13 +207,15 @@ export class LegacySessions implements OnModuleDestroy {
     return { server, transport };
   }
 
-  private async serve(host: SessionHost, request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown): Promise<void> {
+  private async serve(host: SessionHost, request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown, principal: Principal): Promise<void> {
     host.begin();
     // A GET stream stays open after the handler returns: the session is in use until the response closes. A client
     // that gave up before we got here has closed it already, and 'close' won't fire again: count it done at once, or
     // the session would look in use forever and never be swept.
     if (response.closed) host.end();
     else response.once('close', () => host.end());
+    const call = this.direct.sessionCall(request.method, request.headers, body);
+    if (call) return this.direct.answerSession(call, principal, response, host.id, host.directCalls);
     await host.serveNode(request, response, body);
     if (request.method === 'POST') await this.shareClientMessages(host, body);
   }
@@ -222,6 +226,7 @@ export class LegacySessions implements OnModuleDestroy {
    */
   private async shareClientMessages(host: SessionHost, body: unknown): Promise<void> {
     const messages = (Array.isArray(body) ? body : [body]) as JSONRPCMessage[];
+    host.cancelDirectCalls(messages);
     const relayed = messages.filter((message) => !isJSONRPCRequest(message) && !isInitializedNotification(message));
     if (relayed.length) await this.bus.publish<SessionMessages>(SESSION_MESSAGES, { id: host.id, from: this.bus.instanceId, messages: relayed });
     const setLevel = messages.find((message) => isJSONRPCRequest(message) && message.method === 'logging/setLevel');
@@ -236,6 +241,7 @@ export class LegacySessions implements OnModuleDestroy {
   private deliverRelayed({ id, from, messages }: SessionMessages): void {
     const host = this.hosts.get(id);
     if (!host || from === this.bus.instanceId) return;
+    host.cancelDirectCalls(messages);
     for (const message of messages) host.transport.onmessage?.(message);
   }
 

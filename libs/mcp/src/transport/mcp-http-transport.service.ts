@@ -6,14 +6,16 @@ import { ToolRegistry } from '@app/tools';
 import type { Principal } from '@app/users';
 import { authInfoFor } from '../mcp-principal.js';
 import { McpServerFactory } from '../mcp-server.factory.js';
+import { DirectToolCalls } from './direct-tool-calls.js';
 import { LegacySessions } from './legacy-sessions.service.js';
 import { McpServerPool } from './server-pool.js';
 
 /**
  * Streamable HTTP for both protocol generations, as the SDK's legacy-routing pattern does it: requests of the
  * sessionless 2026-07-28 protocol go to the SDK's per-request handler (served by pooled instances), 2025-era ones
- * to our sessions. A registry change made on any instance reaches both: `subscriptions/listen` streams and the
- * sessions this instance holds get `notifications/tools/list_changed`.
+ * to our sessions. Plain sessionless `tools/call` requests skip the SDK for the direct path (see DirectToolCalls). A
+ * registry change made on any instance reaches both: `subscriptions/listen` streams and the sessions this instance
+ * holds get `notifications/tools/list_changed`.
  */
 @Injectable()
 export class McpHttpTransport implements OnModuleDestroy {
@@ -26,6 +28,7 @@ export class McpHttpTransport implements OnModuleDestroy {
   constructor(
     factory: McpServerFactory,
     private readonly sessions: LegacySessions,
+    private readonly direct: DirectToolCalls,
     registry: ToolRegistry,
   ) {
     this.pool = new McpServerPool(() => factory.build());
@@ -36,6 +39,8 @@ export class McpHttpTransport implements OnModuleDestroy {
 
   /** Serves one request of an authenticated caller; the response is written here, whatever the outcome. */
   async handle(request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown, principal: Principal, token: string | undefined): Promise<void> {
+    const call = this.direct.modernCall(request.method, request.headers, body);
+    if (call) return this.direct.answerModern(call, principal, response);
     request.auth = authInfoFor(principal, token);
     if (isLegacy(request, body)) return this.sessions.handle(request, response, body, principal);
     return this.serveModern(request, response, body);

@@ -1,5 +1,13 @@
 import { toNodeHandler, type NodeMcpRequestHandler } from '@modelcontextprotocol/node';
-import { isJSONRPCRequest, WebStandardStreamableHTTPServerTransport, type AuthInfo, type JSONRPCMessage, type Server } from '@modelcontextprotocol/server';
+import {
+  isJSONRPCNotification,
+  isJSONRPCRequest,
+  WebStandardStreamableHTTPServerTransport,
+  type AuthInfo,
+  type JSONRPCMessage,
+  type RequestId,
+  type Server,
+} from '@modelcontextprotocol/server';
 import type { Principal } from '@app/users';
 import type { McpSessionRecord } from './session-store.js';
 
@@ -21,6 +29,8 @@ export class SessionHost {
   lastSeen = Date.now();
   /** Requests and GET streams open right now: a session in use is never idle. */
   open = 0;
+  /** Calls the direct path is running for this session (the protocol instance never sees them), by request id. */
+  readonly directCalls = new Map<RequestId, AbortController>();
 
   constructor(
     readonly record: McpSessionRecord,
@@ -46,6 +56,15 @@ export class SessionHost {
   end(): void {
     this.open--;
     this.lastSeen = Date.now();
+  }
+
+  /** Aborts the direct calls that `notifications/cancelled` messages among these name. */
+  cancelDirectCalls(messages: JSONRPCMessage[]): void {
+    for (const message of messages) {
+      if (!isJSONRPCNotification(message) || message.method !== 'notifications/cancelled') continue;
+      const { requestId, reason } = (message.params ?? {}) as { requestId?: RequestId; reason?: string };
+      if (requestId !== undefined) this.directCalls.get(requestId)?.abort(new Error(reason ?? 'cancelled by the client'));
+    }
   }
 
   /** Feeds a message the client sent earlier (to this or another instance) through the transport, discarding the answer. */
