@@ -39,7 +39,7 @@ describe('writeBehind', () => {
     });
 
     await sink.emit(delta('bad'));
-    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setTimeout(resolve, 10));
     await expect(sink.emit(delta('next'))).rejects.toThrow('database gone');
     await expect(sink.emit(completed)).rejects.toThrow('database gone');
     expect(written).toEqual([]);
