@@ -28,6 +28,7 @@ export { registerContentNegotiation } from './http/content-negotiation.hooks.js'
 export { registerSecurityHeaders } from './http/security-headers.js';
 export { preSerialize, registerPreSerializedBodies } from './http/pre-serialized.js';
 export { WeakMemo } from './memo/weak-memo.js';
+export { isPlainObject } from './json/plain-object.js';
 export { raceAbort } from './async/race-abort.js';
 export { toXml } from './http/xml.js';
 export { REDACTED_PATHS, ROOT_LOGGER } from './logging/root-logger.js';

@@ -10,6 +10,7 @@ import {
   type CallToolResult,
   type RequestId,
 } from '@modelcontextprotocol/server';
+import { isPlainObject } from '@app/core';
 import type { Principal } from '@app/users';
 import { McpRequestChannel } from '../mcp-request-channel.js';
 import { SERVER_INFO } from '../mcp-server.factory.js';
@@ -138,10 +139,6 @@ function rpcError(error: Error & { code?: unknown; data?: unknown }): Record<str
   const code = Number.isSafeInteger(error.code) ? (error.code as number) : -32603;
   // Both codecs send resource-not-found (-32002) as invalid params.
   return { code: code === -32002 ? -32602 : code, message: error.message ?? 'Internal error', ...(error.data !== undefined ? { data: error.data } : {}) };
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function hasOnlyKeys(value: Record<string, unknown>, allowed: Set<string>): boolean {

@@ -1,4 +1,4 @@
-import { type FieldError, type SecretBox, ValidationFailedException } from '@app/core';
+import { type FieldError, isPlainObject, type SecretBox, ValidationFailedException } from '@app/core';
 
 export const HTTP_TOOL_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 export type HttpToolMethod = (typeof HTTP_TOOL_METHODS)[number];
@@ -24,10 +24,6 @@ const KNOWN_KEYS = new Set(['url', 'method', 'headers', 'query', 'body']);
 
 export function placeholders(template: string): string[] {
   return [...template.matchAll(PLACEHOLDER)].map((match) => match[1]);
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks an admin's config field by field, collecting an error per bad one (pointers under /config). */

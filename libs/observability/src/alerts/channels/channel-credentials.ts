@@ -1,14 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { instanceToPlain, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { flattenValidationErrors, SecretBox, ValidationFailedException } from '@app/core';
+import { flattenValidationErrors, isPlainObject, SecretBox, ValidationFailedException } from '@app/core';
 import { CHANNEL_CONFIG_DTOS, MASKED } from '../dto/channel-configs.dto.js';
 import type { AlertChannel, ChannelKind } from '../entities/alert-channel.entity.js';
 import { ChannelSenders } from './channel-senders.js';
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
 
 /**
  * A channel's config on its way in and out: validated against its kind, credentials sealed for storage, opened for
