@@ -4,8 +4,8 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
 import { HistoryRecorder } from '@app/history';
 import { LegacySessions } from '@app/mcp';
-import { BuiltinToolHandler } from '@app/tools';
-import { createTestApp, onPostgres, resetState } from './support/test-app.js';
+import { resetMcpState } from './support/mcp-state.js';
+import { createTestApp, onPostgres } from './support/test-app.js';
 import { useRegisteredUpstream } from './support/upstream-mcp-server.js';
 import { ADMIN_KEY, bearer, createUser, type TestUser } from './support/users.js';
 import { waitFor } from './support/wait-for.js';
@@ -77,10 +77,8 @@ async function invocations(app: NestFastifyApplication): Promise<{ tool_name: st
     await Promise.all([a?.app.close(), b?.app.close()]);
   });
   beforeEach(async () => {
-    for (const { app } of [a, b]) await app.get(LegacySessions).closeIdle(Number.MAX_SAFE_INTEGER);
-    await resetState(a.app);
-    await a.app.get(BuiltinToolHandler).onApplicationBootstrap();
-    member = await createUser(a.app);
+    await b.app.get(LegacySessions).closeIdle(Number.MAX_SAFE_INTEGER);
+    member = await resetMcpState(a.app);
   });
   afterEach(async () => {
     await Promise.all(clients.splice(0).map((client) => client.close().catch(() => undefined)));
