@@ -22,6 +22,12 @@ import { RunJournal } from './run-journal.js';
 import { RunObservers } from './run-observers.js';
 import { writeBehind } from './write-behind-sink.js';
 
+/**
+ * How long a run's journal waits before writing what the run reported: long enough for the run's next model request
+ * to be sent first (a few event-loop turns), short beside any model's answer. See writeBehind.
+ */
+const JOURNAL_PAUSE_MS = 5;
+
 const NO_USAGE = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 
 /** A run can't start: the failure its followers and its row get. */
@@ -105,7 +111,7 @@ export class RunLauncher {
         const actor = admitted && principal ? principal : await this.queuedBy(run, principal);
         const agent = admitted ?? (await this.currentAgent(run));
         lineage ??= this.lineages.open(actor, run.id);
-        const journal = writeBehind(this.journal.sinkFor(actor, run.conversationId));
+        const journal = writeBehind(this.journal.sinkFor(actor, run.conversationId), JOURNAL_PAUSE_MS);
         sink = new FanOutSink([journal, log, lineage.budget.sink, this.observers.sinkFor(agent.name, isPipeline(agent.kind) ? undefined : parseModelRef(agent.model))]);
         execution = await this.plan(run, actor, agent, lineage, lineage.signal ? AbortSignal.any([cancel, lineage.signal]) : cancel);
       } catch (error) {

@@ -44,4 +44,21 @@ describe('writeBehind', () => {
     await expect(sink.emit(completed)).rejects.toThrow('database gone');
     expect(written).toEqual([]);
   });
+
+  it('starts writing pauseMs after the first event, or at once when the last event comes', async () => {
+    const written: string[] = [];
+    const sink = writeBehind({ emit: async (event) => void written.push(event.type === 'message.delta' ? event.delta : event.type) }, 50);
+
+    await sink.emit(delta('a'));
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(written).toEqual([]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(written).toEqual(['a']);
+
+    await sink.emit(delta('b'));
+    const started = performance.now();
+    await sink.emit(completed);
+    expect(written).toEqual(['a', 'b', 'run.completed']);
+    expect(performance.now() - started).toBeLessThan(40);
+  });
 });
