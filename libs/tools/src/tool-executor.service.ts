@@ -67,7 +67,9 @@ export class ToolExecutor {
       const timeout = AbortSignal.timeout(tool.timeoutMs);
       const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
       outcome = await this.run(tool, () => handler.execute(tool, args, { ...options, principal, signal }), signal, timeout);
-      if (cacheable && outcome.status === 'ok') await this.cache.set(tool, principal, args, outcome.result);
+      // Not awaited: the write is a round trip to Redis that would only delay the caller's answer. A later call's read
+      // goes out behind it on the same connection; a write lost with Redis is a miss later, as any cache error is.
+      if (cacheable && outcome.status === 'ok') void this.cache.set(tool, principal, args, outcome.result);
     }
     const durationMs = Math.round(performance.now() - started);
     const cached = hit !== undefined;
