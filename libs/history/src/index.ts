@@ -6,6 +6,7 @@ export { HistoryModule } from './history.module.js';
 export { HistoryRecorder, type InvocationRecord } from './history-recorder.service.js';
 export { redactSecrets, truncateResult } from './redaction.js';
 export { ConversationsService } from './conversations.service.js';
+export type { AppendMessageDto } from './dto/message.dto.js';
 export { ConversationExportService } from './conversation-export.service.js';
 export { SessionContextService } from './session-context.service.js';
 export { RetentionService } from './retention.service.js';

@@ -2,12 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { DataSource } from 'typeorm';
 import { historyConfig } from '@app/core';
-import { ConversationsService } from '@app/history';
+import { ConversationsService, type AppendMessageDto } from '@app/history';
 import type { Principal } from '@app/users';
-import type { RunStep, ToolStep } from '../entities/run-step.js';
-import type { RunEvent, RunEventSink } from './run-events.js';
+import type { RunStep, TokenCounts, ToolStep } from '../entities/run-step.js';
+import type { FailedRunStatus, RunEvent } from './run-events.js';
 import { storedToolStep } from './run-stream-events.js';
 import { toolMessageContent } from './run-tools.js';
+import type { RunEventWriter } from './write-behind-sink.js';
+
+/** How a run ended, as its row keeps it. */
+interface RunEnd {
+  status: 'succeeded' | FailedRunStatus;
+  output: string | null;
+  code: string | null;
+  message: string | null;
+}
 
 /** What may still change about a run: a finished one is never written again. */
 const STILL_OPEN = `status IN ('queued', 'running')`;
@@ -25,9 +34,9 @@ export class RunJournal {
     private readonly conversations: ConversationsService,
   ) {}
 
-  /** The sink for one run, writing to its conversation (a child run has none) as the principal who started it. */
-  sinkFor(principal: Principal, conversationId: string | null): RunEventSink {
-    return { emit: (event) => this.write(principal, conversationId, event) };
+  /** The writer of one run's events, to its conversation (a child run has none) as the principal who started it. */
+  writerFor(principal: Principal, conversationId: string | null): RunEventWriter {
+    return (events) => this.write(principal, conversationId, events);
   }
 
   /** Marks a run failed when something other than the run itself broke it (the database went away mid-run). */
@@ -40,36 +49,60 @@ export class RunJournal {
     await this.finish(runId, 'failed', null, code, message);
   }
 
-  private async write(principal: Principal, conversationId: string | null, event: RunEvent): Promise<void> {
-    switch (event.type) {
-      case 'run.started':
-        await this.dataSource.query(`UPDATE agent_runs SET status = 'running', started_at = now(), updated_at = now() WHERE id = $1 AND ${STILL_OPEN}`, [event.runId]);
-        if (conversationId) await this.conversations.append(principal, conversationId, { role: 'user', content: event.input });
-        return;
-      case 'model.finished': {
-        const { step } = event;
-        await this.appendStep(event.runId, step, step.usage?.inputTokens ?? 0, step.usage?.outputTokens ?? 0, step.usage?.totalTokens ?? 0);
-        const toolCalls = step.toolCalls.length > 0 ? step.toolCalls : undefined;
-        if (conversationId) await this.conversations.append(principal, conversationId, { role: 'assistant', content: step.content, toolCalls, tokenUsage: step.usage ?? undefined });
-        return;
+  /**
+   * Events written together: the run row's changes (started, the steps with their tokens, how it ended) in that order,
+   * beside the conversation's new messages in one append: two statements for a model turn and its tool calls.
+   */
+  private async write(principal: Principal, conversationId: string | null, events: readonly RunEvent[]): Promise<void> {
+    const runId = events[0].runId;
+    const steps: RunStep[] = [];
+    const tokens: TokenCounts = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    const messages: AppendMessageDto[] = [];
+    let started = false;
+    let ended: RunEnd | undefined;
+    for (const event of events) {
+      switch (event.type) {
+        case 'run.started':
+          started = true;
+          messages.push({ role: 'user', content: event.input });
+          break;
+        case 'model.finished': {
+          const { step } = event;
+          steps.push(step);
+          tokens.inputTokens += step.usage?.inputTokens ?? 0;
+          tokens.outputTokens += step.usage?.outputTokens ?? 0;
+          tokens.totalTokens += step.usage?.totalTokens ?? 0;
+          messages.push({ role: 'assistant', content: step.content, toolCalls: step.toolCalls.length > 0 ? step.toolCalls : undefined, tokenUsage: step.usage ?? undefined });
+          break;
+        }
+        case 'tool.finished':
+          steps.push(this.stored(event.step));
+          messages.push({ role: 'tool', content: toolMessageContent(event.step.result), toolCallId: event.step.callId });
+          break;
+        case 'coordinator.said':
+          messages.push({ role: 'assistant', content: event.content, toolCalls: event.toolCalls });
+          break;
+        case 'run.completed':
+          ended = { status: 'succeeded', output: event.output, code: null, message: null };
+          break;
+        case 'run.failed':
+          ended = { status: event.status, output: null, code: event.code, message: event.message };
+          break;
+        case 'tool.started':
+        case 'message.delta':
+          break;
       }
-      case 'tool.finished':
-        await this.appendStep(event.runId, this.stored(event.step));
-        if (conversationId) await this.conversations.append(principal, conversationId, { role: 'tool', content: toolMessageContent(event.step.result), toolCallId: event.step.callId });
-        return;
-      case 'run.completed':
-        await this.finish(event.runId, 'succeeded', event.output, null, null);
-        return;
-      case 'run.failed':
-        await this.finish(event.runId, event.status, null, event.code, event.message);
-        return;
-      case 'coordinator.said':
-        if (conversationId) await this.conversations.append(principal, conversationId, { role: 'assistant', content: event.content, toolCalls: event.toolCalls });
-        return;
-      case 'tool.started':
-      case 'message.delta':
-        return;
     }
+    await Promise.all([
+      this.updateRun(runId, started, steps, tokens, ended),
+      conversationId && messages.length > 0 ? this.conversations.appendAll(principal, conversationId, messages) : undefined,
+    ]);
+  }
+
+  private async updateRun(runId: string, started: boolean, steps: RunStep[], tokens: TokenCounts, ended: RunEnd | undefined): Promise<void> {
+    if (started) await this.dataSource.query(`UPDATE agent_runs SET status = 'running', started_at = now(), updated_at = now() WHERE id = $1 AND ${STILL_OPEN}`, [runId]);
+    if (steps.length > 0) await this.appendSteps(runId, steps, tokens);
+    if (ended) await this.finish(runId, ended.status, ended.output, ended.code, ended.message);
   }
 
   /** Steps keep what /tool-invocations keeps: arguments with secrets redacted, results cut past HISTORY_RESULT_MAX_BYTES. */
@@ -77,11 +110,11 @@ export class RunJournal {
     return storedToolStep(step, this.config.resultMaxBytes);
   }
 
-  private async appendStep(runId: string, step: RunStep, inputTokens = 0, outputTokens = 0, totalTokens = 0): Promise<void> {
+  private async appendSteps(runId: string, steps: RunStep[], tokens: TokenCounts): Promise<void> {
     await this.dataSource.query(
       `UPDATE agent_runs SET steps = steps || $2::jsonb, input_tokens = input_tokens + $3, output_tokens = output_tokens + $4,
          total_tokens = total_tokens + $5, updated_at = now() WHERE id = $1`,
-      [runId, JSON.stringify([step]), inputTokens, outputTokens, totalTokens],
+      [runId, JSON.stringify(steps), tokens.inputTokens, tokens.outputTokens, tokens.totalTokens],
     );
   }
 

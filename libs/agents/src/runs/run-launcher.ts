@@ -20,7 +20,7 @@ import { RunEventLog } from './run-event-log.js';
 import { FanOutSink, type RunEventSink } from './run-events.js';
 import { RunJournal } from './run-journal.js';
 import { RunObservers } from './run-observers.js';
-import { writeBehind } from './write-behind-sink.js';
+import { oneByOne, writeBehind } from './write-behind-sink.js';
 
 /**
  * How long a run's journal waits before writing what the run reported: long enough for the run's next model request
@@ -98,7 +98,7 @@ export class RunLauncher {
 
   private async execute(run: AgentRun, principal: Principal | null, admitted: Agent | undefined, given: RunLineage | undefined, cancel: AbortSignal): Promise<void> {
     // The run waits for none of the writes of its events but the last: a model turn never waits on the database.
-    const log = writeBehind(this.log.writerFor(run.id));
+    const log = writeBehind(oneByOne(this.log.writerFor(run.id)));
     // How a run that ended outside the runner's loop tells its followers (after what it logged so far) and the observers.
     const ended = (code: string, message: string) =>
       new FanOutSink([log, this.observers.sinkFor(run.agentName)]).emit({ type: 'run.failed', runId: run.id, status: 'failed', code, message, usage: NO_USAGE });
@@ -111,7 +111,7 @@ export class RunLauncher {
         const actor = admitted && principal ? principal : await this.queuedBy(run, principal);
         const agent = admitted ?? (await this.currentAgent(run));
         lineage ??= this.lineages.open(actor, run.id);
-        const journal = writeBehind(this.journal.sinkFor(actor, run.conversationId), JOURNAL_PAUSE_MS);
+        const journal = writeBehind(this.journal.writerFor(actor, run.conversationId), JOURNAL_PAUSE_MS);
         sink = new FanOutSink([journal, log, lineage.budget.sink, this.observers.sinkFor(agent.name, isPipeline(agent.kind) ? undefined : parseModelRef(agent.model))]);
         execution = await this.plan(run, actor, agent, lineage, lineage.signal ? AbortSignal.any([cancel, lineage.signal]) : cancel);
       } catch (error) {

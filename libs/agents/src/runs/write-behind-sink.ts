@@ -1,55 +1,65 @@
 import type { RunEvent, RunEventSink } from './run-events.js';
 
-const isLast = (event: RunEvent) => event.type === 'run.completed' || event.type === 'run.failed';
+/** Persists events in the order given; a store that can writes them together. */
+export type RunEventWriter = (events: readonly RunEvent[]) => Promise<void>;
 
-/** A wait that ends after `ms` (after the ready callbacks when 0), or sooner when ended by hand. */
-function pause(ms: number): { over: Promise<void>; end: () => void } {
-  let end!: () => void;
-  const over = new Promise<void>((resolve) => {
-    const timer = ms > 0 ? setTimeout(() => end(), ms) : undefined;
-    const immediate = ms > 0 ? undefined : setImmediate(() => end());
-    end = () => {
-      clearTimeout(timer);
-      clearImmediate(immediate);
-      resolve();
-    };
-  });
-  return { over, end };
+/** A writer over a sink that takes one event at a time. */
+export function oneByOne(sink: RunEventSink): RunEventWriter {
+  return async (events) => {
+    for (const event of events) await sink.emit(event);
+  };
 }
 
+const isLast = (event: RunEvent) => event.type === 'run.completed' || event.type === 'run.failed';
+
 /**
- * Lets a run go on while `sink` persists its events: they are written in order behind it, the run's last event waits
+ * Lets a run go on while `write` persists its events: they are written in order behind it, the run's last event waits
  * for all of them (so a run is only over once everything it reported is written), and a write that failed fails the
  * run's next emit, as it would have failed the write itself.
  *
- * Writing starts `pauseMs` after the first event that found the sink idle, or at once when the run's last event comes:
- * the events of that pause are written together, after whatever the run does next. On the embedded database a query
- * runs on the event loop the run uses, and a turn's writes started before its next model request is on the wire
- * would add to every turn's latency instead of overlapping the model's (a request takes a few event-loop turns to be
- * sent; a model takes hundreds of milliseconds to answer).
+ * Writing starts `pauseMs` after the first event that found the writer idle (after the ready callbacks when 0), or at
+ * once when the run's last event comes, and the events that arrived meanwhile are written together. On the embedded
+ * database a query runs on the event loop the run uses: a turn's writes started before its next model request is on
+ * the wire (a few event-loop turns) would add to every turn's latency instead of overlapping the model's.
  */
-export function writeBehind(sink: RunEventSink, pauseMs = 0): RunEventSink {
-  let tail: Promise<void> = Promise.resolve();
-  let pending = 0;
+export function writeBehind(write: RunEventWriter, pauseMs = 0): RunEventSink {
+  let queued: RunEvent[] = [];
+  let writing: Promise<void> | undefined;
+  let endPause: (() => void) | undefined;
   let failure: Error | undefined;
-  let waiting: ReturnType<typeof pause> | undefined;
+
+  const pause = () =>
+    new Promise<void>((resolve) => {
+      const timer = pauseMs > 0 ? setTimeout(() => endPause!(), pauseMs) : undefined;
+      const immediate = pauseMs > 0 ? undefined : setImmediate(() => endPause!());
+      endPause = () => {
+        clearTimeout(timer);
+        clearImmediate(immediate);
+        endPause = undefined;
+        resolve();
+      };
+    });
+
+  const writeAll = async () => {
+    await pause();
+    while (queued.length > 0 && !failure) {
+      const batch = queued;
+      queued = [];
+      await write(batch).catch((error: Error) => {
+        failure ??= error;
+      });
+    }
+    writing = undefined;
+  };
+
   return {
     emit(event) {
       if (failure) return Promise.reject(failure);
-      let start = tail;
-      if (pending++ === 0) {
-        const current = (waiting = pause(pauseMs));
-        start = tail.then(() => current.over);
-      }
-      tail = start
-        .then(() => (failure ? undefined : sink.emit(event)))
-        .catch((error: Error) => {
-          failure ??= error;
-        })
-        .finally(() => pending--);
+      queued.push(event);
+      writing ??= writeAll();
       if (!isLast(event)) return Promise.resolve();
-      waiting?.end();
-      return tail.then(() => {
+      endPause?.();
+      return writing.then(() => {
         if (failure) throw failure;
       });
     },
