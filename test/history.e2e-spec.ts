@@ -66,6 +66,27 @@ describe('history', () => {
       expectStatus(await call('GET', `/conversations/${chat.id}/messages?cursor=bogus`, ada.key), 400);
     });
 
+    it('numbers a batch of messages in order, with single appends racing it, and keeps what each carries', async () => {
+      const chat = await startConversation(ada);
+      const principal = await principalOf(ada);
+      const toolCalls = [{ id: 'call_1', name: 'calculator', args: { expression: '1 + 1' } }];
+      const batch = [
+        { role: 'assistant' as const, content: '', toolCalls, tokenUsage: { inputTokens: 3, outputTokens: 2, totalTokens: 5 } },
+        // A lone surrogate (valid JSON in a request) is kept as U+FFFD, as in a single append, not refused by the database.
+        { role: 'tool' as const, content: 'half \ud800 a pair', toolCallId: 'call_1' },
+      ];
+      const [appended] = await Promise.all([
+        app().get(ConversationsService).appendAll(principal, chat.id, batch),
+        ...Array.from({ length: 4 }, (_, i) => say(ada, chat.id, `m${i}`)),
+      ]);
+      expect(appended[1].sequence).toBe(appended[0].sequence + 1);
+      const { items } = expectStatus(await call('GET', `/conversations/${chat.id}/messages`, ada.key), 200);
+      expect(items.map((m: { sequence: number }) => m.sequence)).toEqual([1, 2, 3, 4, 5, 6]);
+      const [assistant, tool] = items.filter((m: { sequence: number }) => m.sequence >= appended[0].sequence).slice(0, 2);
+      expect(assistant).toMatchObject({ role: 'assistant', content: '', toolCalls, tokenUsage: batch[0].tokenUsage, toolCallId: null });
+      expect(tool).toMatchObject({ role: 'tool', content: 'half \ufffd a pair', toolCallId: 'call_1', toolCalls: null, tokenUsage: null });
+    });
+
     it('pages conversations with no duplicates and no gaps while others are being created', async () => {
       for (let i = 0; i < 12; i++) await startConversation(ada, `c${i}`);
       const seen: string[] = [];

@@ -82,10 +82,20 @@ export class ConversationsService {
          RETURNING last_sequence - $3 AS numbered_from
        )
        INSERT INTO messages (conversation_id, sequence, role, content, tool_calls, tool_call_id, token_usage)
-       SELECT $1, numbered_from + m.position, m.message->>'role', m.message->>'content', m.message->'toolCalls', m.message->>'toolCallId', m.message->'tokenUsage'
-       FROM numbered, jsonb_array_elements($4::jsonb) WITH ORDINALITY AS m(message, position)
+       SELECT $1, numbered_from + m.position, m.role, m.content, m.tool_calls, m.tool_call_id, m.token_usage
+       FROM numbered, unnest($4::text[], $5::text[], $6::jsonb[], $7::text[], $8::jsonb[])
+         WITH ORDINALITY AS m(role, content, tool_calls, tool_call_id, token_usage, position)
        RETURNING id, sequence, created_at`,
-      [id, principal.role === 'admin' ? null : principal.userId, inputs.length, JSON.stringify(inputs.map(storedMessage))],
+      [
+        id,
+        principal.role === 'admin' ? null : principal.userId,
+        inputs.length,
+        inputs.map((input) => input.role),
+        inputs.map((input) => input.content),
+        inputs.map((input) => jsonOrNull(input.toolCalls)),
+        inputs.map((input) => input.toolCallId ?? null),
+        inputs.map((input) => jsonOrNull(input.tokenUsage)),
+      ],
     );
     // No row numbered: no such conversation, or not the caller's (a member sees only their own; an admin any).
     if (rows.length === 0) throw conversationNotFound(id);
@@ -151,7 +161,6 @@ function decodeSequence(cursor: string): number {
 }
 
 /** A jsonb parameter: the drivers would send a JS array as a Postgres array, so JSON goes as text. */
-/** A message as the append statement reads it: absent and null fields both become SQL NULL. */
-function storedMessage({ role, content, toolCalls, toolCallId, tokenUsage }: AppendMessageDto) {
-  return { role, content, toolCalls: toolCalls ?? undefined, toolCallId: toolCallId ?? undefined, tokenUsage: tokenUsage ?? undefined };
+function jsonOrNull(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
 }
