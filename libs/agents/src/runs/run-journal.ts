@@ -50,8 +50,8 @@ export class RunJournal {
   }
 
   /**
-   * Events written together: the run row's changes (started, the steps with their tokens, how it ended) in that order,
-   * beside the conversation's new messages in one append: two statements for a model turn and its tool calls.
+   * Events written together: the run row's changes (started, then the steps with their tokens) beside the
+   * conversation's new messages in one append, then how the run ended: two statements for a model turn and its tool calls.
    */
   private async write(principal: Principal, conversationId: string | null, events: readonly RunEvent[]): Promise<void> {
     const runId = events[0].runId;
@@ -94,15 +94,16 @@ export class RunJournal {
       }
     }
     await Promise.all([
-      this.updateRun(runId, started, steps, tokens, ended),
+      this.updateRun(runId, started, steps, tokens),
       conversationId && messages.length > 0 ? this.conversations.appendAll(principal, conversationId, messages) : undefined,
     ]);
+    // Last, once everything before it is written: a run whose messages could not be kept does not read as finished.
+    if (ended) await this.finish(runId, ended.status, ended.output, ended.code, ended.message);
   }
 
-  private async updateRun(runId: string, started: boolean, steps: RunStep[], tokens: TokenCounts, ended: RunEnd | undefined): Promise<void> {
+  private async updateRun(runId: string, started: boolean, steps: RunStep[], tokens: TokenCounts): Promise<void> {
     if (started) await this.dataSource.query(`UPDATE agent_runs SET status = 'running', started_at = now(), updated_at = now() WHERE id = $1 AND ${STILL_OPEN}`, [runId]);
     if (steps.length > 0) await this.appendSteps(runId, steps, tokens);
-    if (ended) await this.finish(runId, ended.status, ended.output, ended.code, ended.message);
   }
 
   /** Steps keep what /tool-invocations keeps: arguments with secrets redacted, results cut past HISTORY_RESULT_MAX_BYTES. */
