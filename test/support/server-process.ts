@@ -50,8 +50,11 @@ export class ServerProcess {
     this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
   }
 
-  /** Resolves once the server logs that it listens; rejects if it exits or takes longer than the timeout. */
-  async listening(timeoutMs = 20_000): Promise<string> {
+  /**
+   * Resolves once the server logs that it listens; rejects if it exits or takes longer than the timeout (generous: a
+   * full test run loads the machine, and a cold start imports the whole app).
+   */
+  async listening(timeoutMs = 60_000): Promise<string> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       const line = this.stdout.find((entry) => entry.includes('listening on'));
