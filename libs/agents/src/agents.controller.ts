@@ -124,8 +124,9 @@ export class AgentsController {
       case 'background':
         return void reply.status(202).header('location', location).send(toAgentRunDto(started.run, []));
       case 'wait': {
-        const run = await this.runs.finished(started);
-        return void reply.status(200).send(toAgentRunDto(run, await this.runs.childRunIds(run.id)));
+        await this.runs.ended(started);
+        const [run, childRunIds] = await Promise.all([this.runs.get(principal, started.run.id), this.runs.childRunIds(started.run.id)]);
+        return void reply.status(200).send(toAgentRunDto(run, childRunIds));
       }
     }
   }

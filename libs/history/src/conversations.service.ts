@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity.js';
 import { containsPattern, DEFAULT_PAGE_SIZE, invalidCursor, keysetPage, Page, PageRequest } from '@app/core';
 import type { Principal } from '@app/users';
 import { AppendMessageDto } from './dto/message.dto.js';
@@ -22,11 +23,15 @@ export class ConversationsService {
     private readonly sessionContext: SessionContextService,
   ) {}
 
+  /** One INSERT (no transaction around it); the context of a conversation with no messages is known to be empty. */
   async create(principal: Principal, input: CreateConversationDto): Promise<Conversation> {
     const conversations = this.dataSource.getRepository(Conversation);
-    return conversations.save(
-      conversations.create({ userId: principal.userId, title: input.title, agentId: input.agentId ?? null, metadata: input.metadata ?? {} }),
-    );
+    const conversation = conversations.create({ userId: principal.userId, title: input.title, agentId: input.agentId ?? null, metadata: input.metadata ?? {} });
+    // The insert fills in what the database generates (id, defaults, timestamps) from its RETURNING clause. TypeORM's
+    // insert type can't take an open jsonb record, which its save() accepts.
+    await conversations.insert(conversation as QueryDeepPartialEntity<Conversation>);
+    await this.sessionContext.remember(conversation.id, []);
+    return conversation;
   }
 
   /** Newest first. Admins see everyone's unless they filter by userId; members only their own. */

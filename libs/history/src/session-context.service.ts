@@ -26,8 +26,13 @@ export class SessionContextService {
       .getRepository(Message)
       .find({ where: { conversationId }, order: { sequence: 'DESC' }, take: this.config.contextMessages });
     const messages = newest.reverse();
-    await this.cache.set(key, messages, this.config.contextTtlMs).catch(() => undefined);
+    await this.remember(conversationId, messages);
     return messages;
+  }
+
+  /** Caches a conversation's context when it is known without a read (a new conversation's is empty). */
+  async remember(conversationId: string, messages: Message[]): Promise<void> {
+    await this.cache.set(this.key(conversationId), messages, this.config.contextTtlMs).catch(() => undefined);
   }
 
   async invalidate(conversationId: string): Promise<void> {

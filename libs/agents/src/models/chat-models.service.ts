@@ -9,6 +9,8 @@ import { providerNotConfigured } from '../agents.errors.js';
 import type { ModelParameters } from '../entities/agent.entity.js';
 import { parseModelRef, type LlmProvider } from './model-ref.js';
 
+const MAX_SHARED_MODELS = 100;
+
 /** OpenAI-compatible servers often want no key, but the OpenAI client refuses to start without one. */
 const NO_KEY = 'not-needed';
 
@@ -28,6 +30,12 @@ export interface ChatModelHandle {
  */
 @Injectable()
 export class ChatModels {
+  /**
+   * Models built so far, by provider, model and parameters. LangChain's chat models keep no state between calls, so
+   * runs share them: a new one costs each run its own client and its first request's setup (about a millisecond).
+   */
+  private readonly built = new Map<string, BaseChatModel>();
+
   constructor(@Inject(llmConfig.KEY) private readonly config: ConfigType<typeof llmConfig>) {}
 
   /** Throws the 503 LLM_PROVIDER_NOT_CONFIGURED problem, naming the variable to set, when the provider is not set up. */
@@ -35,7 +43,19 @@ export class ChatModels {
     const { provider, model } = parseModelRef(modelRef);
     if (!this.configured(provider)) throw providerNotConfigured(provider);
     const secrets = [this.config.openai.apiKey, this.config.anthropic.apiKey].filter((secret): secret is string => Boolean(secret));
-    return { model: this.build(provider, model, parameters), provider, timeoutMs: this.config.timeoutMs, secrets };
+    return { model: this.shared(provider, model, parameters), provider, timeoutMs: this.config.timeoutMs, secrets };
+  }
+
+  private shared(provider: LlmProvider, model: string, parameters: ModelParameters): BaseChatModel {
+    const key = JSON.stringify([provider, model, parameters]);
+    let chat = this.built.get(key);
+    if (!chat) {
+      // Agents are few, but their parameters are free-form: the oldest model goes when there are too many.
+      if (this.built.size >= MAX_SHARED_MODELS) this.built.delete(this.built.keys().next().value!);
+      chat = this.build(provider, model, parameters);
+      this.built.set(key, chat);
+    }
+    return chat;
   }
 
   private build(provider: LlmProvider, model: string, parameters: ModelParameters): BaseChatModel {

@@ -10,6 +10,7 @@ import { RunEventLog } from './run-event-log.js';
 import { FanOutSink } from './run-events.js';
 import { RunObservers } from './run-observers.js';
 import { RunsService } from './runs.service.js';
+import { writeBehind } from './write-behind-sink.js';
 
 const CANCEL_TOPIC = 'agents.run.cancel';
 /** How long a cancel waits for the holder to stop the run, so its answer usually shows it cancelled. */
@@ -79,7 +80,7 @@ export class RunCancellation implements OnModuleInit, OnModuleDestroy {
       [run.id, CANCELLED.code, CANCELLED.message],
     );
     if (cancelled.length === 0) return false;
-    const ended = new FanOutSink([this.log.writerFor(run.id), this.observers.sinkFor(run.agentName)]);
+    const ended = new FanOutSink([writeBehind(this.log.writerFor(run.id)), this.observers.sinkFor(run.agentName)]);
     await ended.emit({ type: 'run.failed', runId: run.id, status: 'cancelled', ...CANCELLED, usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 } });
     return true;
   }

@@ -46,31 +46,35 @@ describe('RunEventLog and RunEventFollower (embedded: memory and the in-process 
 
   it('numbers the events followers get, in order even when emitted at once, kept as steps are kept', async () => {
     const writer = log.writerFor('run-1');
-    await writer.emit({ type: 'run.started', runId: 'run-1', input: 'hi' });
-    await writer.emit({ type: 'model.finished', runId: 'run-1', step: { type: 'model', index: 1, turn: 1, startedAt: '', durationMs: 1, content: '', toolCalls: [], usage: null, finishReason: null } });
+    await writer([{ type: 'run.started', runId: 'run-1', input: 'hi' }]);
+    await writer([{ type: 'model.finished', runId: 'run-1', step: { type: 'model', index: 1, turn: 1, startedAt: '', durationMs: 1, content: '', toolCalls: [], usage: null, finishReason: null } }]);
     await Promise.all([
-      writer.emit({ type: 'tool.started', runId: 'run-1', turn: 1, callId: 'a', name: 'http_request', arguments: { token: 'secret-token' } }),
-      writer.emit({ type: 'tool.finished', runId: 'run-1', step: toolStep('a', { body: 'x'.repeat(100) }) }),
+      writer([{ type: 'tool.started', runId: 'run-1', turn: 1, callId: 'a', name: 'http_request', arguments: { token: 'secret-token' } }]),
+      writer([{ type: 'tool.finished', runId: 'run-1', step: toolStep('a', { body: 'x'.repeat(100) }) }]),
     ]);
-    await writer.emit({ type: 'run.completed', runId: 'run-1', output: 'done', usage });
+    // A batch: numbered in order, written together.
+    await writer([
+      { type: 'message.delta', runId: 'run-1', turn: 2, delta: 'done' },
+      { type: 'run.completed', runId: 'run-1', output: 'done', usage },
+    ]);
 
     const events = await collect('run-1');
 
-    expect(events.map(({ id, event }) => [id, event.type])).toEqual([[1, 'run.started'], [2, 'tool.started'], [3, 'tool.finished'], [4, 'run.completed']]);
+    expect(events.map(({ id, event }) => [id, event.type])).toEqual([[1, 'run.started'], [2, 'tool.started'], [3, 'tool.finished'], [4, 'message.delta'], [5, 'run.completed']]);
     expect(events[1].event).toMatchObject({ arguments: { token: '[redacted]' } });
     expect(events[2].event).toMatchObject({ step: { arguments: { apiKey: '[redacted]' }, result: { truncated: true } } });
-    expect((await collect('run-1', 2)).map(({ id }) => id)).toEqual([3, 4]);
-    expect(await collect('run-1', 4)).toEqual([]);
+    expect((await collect('run-1', 2)).map(({ id }) => id)).toEqual([3, 4, 5]);
+    expect(await collect('run-1', 5)).toEqual([]);
   });
 
   it('follows live: events appended after the follower caught up reach it at once', async () => {
     rows.set('run-2', { id: 'run-2', status: 'running', finishedAt: null });
     const writer = log.writerFor('run-2');
-    await writer.emit({ type: 'run.started', runId: 'run-2', input: 'hi' });
+    await writer([{ type: 'run.started', runId: 'run-2', input: 'hi' }]);
     const following = collect('run-2');
     await new Promise((resolve) => setTimeout(resolve, 20));
-    await writer.emit({ type: 'message.delta', runId: 'run-2', turn: 1, delta: 'Hel' });
-    await writer.emit({ type: 'run.failed', runId: 'run-2', status: 'cancelled', code: 'RUN_CANCELLED', message: 'The run was cancelled.', usage });
+    await writer([{ type: 'message.delta', runId: 'run-2', turn: 1, delta: 'Hel' }]);
+    await writer([{ type: 'run.failed', runId: 'run-2', status: 'cancelled', code: 'RUN_CANCELLED', message: 'The run was cancelled.', usage }]);
     const started = Date.now();
 
     expect((await following).map(({ event }) => event.type)).toEqual(['run.started', 'message.delta', 'run.failed']);

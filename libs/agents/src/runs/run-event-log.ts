@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { agentsConfig, ClusterBus, historyConfig, LogThrottle, RedisService } from '@app/core';
-import type { RunEventSink } from './run-events.js';
 import { MemoryRunEventStore, RedisRunEventStore, type RunEventStore } from './run-event-store.js';
-import { toStreamEvent, type LoggedRunEvent, type RunStreamEvent } from './run-stream-events.js';
+import { toStreamEvent, type LoggedRunEvent } from './run-stream-events.js';
+import type { RunEventWriter } from './write-behind-sink.js';
 
 /** Tells every instance that a run's log grew, so its followers read on at once. */
 const APPENDED_TOPIC = 'agents.run-events.appended';
@@ -44,19 +44,20 @@ export class RunEventLog implements OnModuleInit, OnModuleDestroy {
     this.unsubscribe?.();
   }
 
-  /** A sink that logs a run's events in order, numbered on from lastId. */
-  writerFor(runId: string, lastId = 0): RunEventSink {
+  /** Logs a run's events in order, numbered on from lastId: a batch is one write to the store and one wake-up. */
+  writerFor(runId: string, lastId = 0): RunEventWriter {
     let id = lastId;
     let tail = Promise.resolve();
-    return {
-      emit: (event) => {
+    return (events) => {
+      const logged: LoggedRunEvent[] = [];
+      for (const event of events) {
         const streamed = toStreamEvent(event, this.history.resultMaxBytes);
-        if (!streamed) return Promise.resolve();
-        const eventId = ++id;
-        // Concurrent tool events must reach the store in the order they were numbered.
-        tail = tail.then(() => this.append(runId, eventId, streamed));
-        return tail;
-      },
+        if (streamed) logged.push({ id: ++id, event: streamed });
+      }
+      if (logged.length === 0) return tail;
+      // Batches written at once must reach the store in the order they were numbered.
+      tail = tail.then(() => this.append(runId, logged));
+      return tail;
     };
   }
 
@@ -92,11 +93,11 @@ export class RunEventLog implements OnModuleInit, OnModuleDestroy {
     return { appended, cancel: () => finish(false) };
   }
 
-  private async append(runId: string, id: number, event: RunStreamEvent): Promise<void> {
+  private async append(runId: string, events: LoggedRunEvent[]): Promise<void> {
     try {
-      await this.store.append(runId, id, event);
+      await this.store.append(runId, events);
     } catch (error) {
-      this.warn(`event ${id} of run ${runId} not logged: ${(error as Error).message}`);
+      this.warn(`events ${events[0].id}–${events.at(-1)!.id} of run ${runId} not logged: ${(error as Error).message}`);
       return;
     }
     void this.bus.publish(APPENDED_TOPIC, { runId });

@@ -3,7 +3,8 @@ import type { LoggedRunEvent, RunStreamEvent } from './run-stream-events.js';
 
 /** Where a run's events are kept for followers, until ttlMs after the run's last one. */
 export interface RunEventStore {
-  append(runId: string, id: number, event: RunStreamEvent): Promise<void>;
+  /** Events numbered after the run's last one, in order. */
+  append(runId: string, events: readonly LoggedRunEvent[]): Promise<void>;
   /** The run's events with an id above afterId, oldest first (at most a page of them). */
   after(runId: string, afterId: number): Promise<LoggedRunEvent[]>;
 }
@@ -20,9 +21,13 @@ export class RedisRunEventStore implements RunEventStore {
     private readonly ttlMs: number,
   ) {}
 
-  async append(runId: string, id: number, event: RunStreamEvent): Promise<void> {
+  async append(runId: string, events: readonly LoggedRunEvent[]): Promise<void> {
     const key = this.key(runId);
-    await this.redis.run((client) => client.multi().xAdd(key, `0-${id}`, { event: JSON.stringify(event) }).pExpire(key, this.ttlMs).exec());
+    await this.redis.run((client) => {
+      const transaction = client.multi();
+      for (const { id, event } of events) transaction.xAdd(key, `0-${id}`, { event: JSON.stringify(event) });
+      return transaction.pExpire(key, this.ttlMs).exec();
+    });
   }
 
   async after(runId: string, afterId: number): Promise<LoggedRunEvent[]> {
@@ -42,13 +47,13 @@ export class MemoryRunEventStore implements RunEventStore {
 
   constructor(private readonly ttlMs: number) {}
 
-  async append(runId: string, id: number, event: RunStreamEvent): Promise<void> {
+  async append(runId: string, events: readonly LoggedRunEvent[]): Promise<void> {
     const now = Date.now();
     this.prune(now);
     let log = this.logs.get(runId);
     if (!log) this.logs.set(runId, (log = { events: [], touchedAt: now }));
-    if (id <= (log.events.at(-1)?.id ?? 0)) throw new Error(`event ${id} of run ${runId} is not after the last one`);
-    log.events.push({ id, event });
+    if (events[0].id <= (log.events.at(-1)?.id ?? 0)) throw new Error(`event ${events[0].id} of run ${runId} is not after the last one`);
+    log.events.push(...events);
     log.touchedAt = now;
   }
 

@@ -80,10 +80,15 @@ export class RunsService {
     }
   }
 
-  /** The run once it has ended, wherever it ran. */
-  async finished({ run, ended }: StartedRun): Promise<AgentRun> {
+  /** Resolves once the run has ended, wherever it ran. */
+  async ended({ run, ended }: StartedRun): Promise<void> {
     await (ended ?? this.follower.untilEnd(run.id));
-    return this.dataSource.getRepository(AgentRun).findOneByOrFail({ id: run.id });
+  }
+
+  /** The run once it has ended, wherever it ran. */
+  async finished(started: StartedRun): Promise<AgentRun> {
+    await this.ended(started);
+    return this.dataSource.getRepository(AgentRun).findOneByOrFail({ id: started.run.id });
   }
 
   async get(principal: Principal, id: string): Promise<AgentRun> {

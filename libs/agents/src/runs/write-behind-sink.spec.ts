@@ -1,5 +1,5 @@
 import type { RunEvent } from './run-events.js';
-import { oneByOne, writeBehind } from './write-behind-sink.js';
+import { writeBehind } from './write-behind-sink.js';
 
 const usage = { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
 const delta = (text: string): RunEvent => ({ type: 'message.delta', runId: 'r', turn: 1, delta: text });
@@ -12,14 +12,12 @@ describe('writeBehind', () => {
     const written: string[] = [];
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const sink = writeBehind(
-      oneByOne({
-        emit: async (event) => {
-          if (named(event) === 'a') await gate;
-          written.push(named(event));
-        },
-      }),
-    );
+    const sink = writeBehind(async (events) => {
+      for (const event of events) {
+        if (named(event) === 'a') await gate;
+        written.push(named(event));
+      }
+    });
 
     await sink.emit(delta('a'));
     await sink.emit(delta('b'));

@@ -3,13 +3,6 @@ import type { RunEvent, RunEventSink } from './run-events.js';
 /** Persists events in the order given; a store that can writes them together. */
 export type RunEventWriter = (events: readonly RunEvent[]) => Promise<void>;
 
-/** A writer over a sink that takes one event at a time. */
-export function oneByOne(sink: RunEventSink): RunEventWriter {
-  return async (events) => {
-    for (const event of events) await sink.emit(event);
-  };
-}
-
 const isLast = (event: RunEvent) => event.type === 'run.completed' || event.type === 'run.failed';
 
 /**
