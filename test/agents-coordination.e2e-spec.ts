@@ -272,7 +272,9 @@ describe('agents: coordinators, and agents as MCP tools and prompts', () => {
       // A run that fails is an error result naming its code; so are a conversation of someone else and bad arguments.
       const failed = await client.callTool({ name: 'agent.researcher', arguments: { input: 'again' } });
       expect(failed).toMatchObject({ isError: true, content: [{ type: 'text', text: expect.stringContaining('LLM_PROVIDER_UNAUTHORIZED') }] });
-      const intrusion = await client.callTool({ name: 'agent.researcher', arguments: { input: 'read it', conversationId: run.conversation_id.replace(/^./, 'f') } });
+      // Another id (its first digit changed): one that starts with f already must not stay the same.
+      const missing = run.conversation_id.replace(/^./, (digit: string) => (digit === 'f' ? '0' : 'f'));
+      const intrusion = await client.callTool({ name: 'agent.researcher', arguments: { input: 'read it', conversationId: missing } });
       expect(intrusion).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('CONVERSATION_NOT_FOUND') }] });
       const bobs = await (await connect(bob.key)).callTool({ name: 'agent.researcher', arguments: { input: 'read it', conversationId: run.conversation_id } });
       expect(bobs).toMatchObject({ isError: true, content: [{ text: expect.stringContaining('CONVERSATION_NOT_FOUND') }] });

@@ -57,9 +57,14 @@ export class ToolExecutor {
 
   async execute(principal: Principal, name: string, args: Record<string, unknown>, options: ExecuteOptions): Promise<ToolCallResult> {
     const started = performance.now();
+    // The cache read goes out beside the registry's version check (two round trips to Redis at once, not one after
+    // the other), keyed by the entry this instance holds; it counts only if the check finds that entry current. The
+    // answer is used only once the call is admitted.
+    const guess = this.registry.peek(name);
+    const early = guess && ToolResultCache.cacheable(guess) ? this.cache.get(guess, principal, args) : undefined;
     const { tool, handler } = await this.admit(principal, name, args, options.source);
     const cacheable = ToolResultCache.cacheable(tool);
-    const hit = cacheable ? await this.cache.get(tool, principal, args) : undefined;
+    const hit = cacheable ? await (tool === guess && early ? early : this.cache.get(tool, principal, args)) : undefined;
     let outcome: Outcome;
     if (hit) {
       outcome = { status: 'ok', result: hit.result, isError: false };

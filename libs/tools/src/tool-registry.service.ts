@@ -51,6 +51,14 @@ export class ToolRegistry {
   }
 
   /**
+   * The entry for `name` in the registry this instance holds, without asking whether it is still current: a guess to
+   * start work on while findRunnable checks. The entry findRunnable returns is this very object when it was current.
+   */
+  peek(name: string): Tool | undefined {
+    return this.snapshot?.tools.get(name);
+  }
+
+  /**
    * In name order; only tools the caller's role may run. The cursor is the last name of the previous page. Until the
    * registry changes, the same role and query get the very same page object, so callers may memoize what they derive.
    */

@@ -18,9 +18,13 @@ export class ToolResultCache {
     return tool.cacheTtlSeconds > 0 && Boolean(tool.annotations.readOnlyHint || tool.annotations.idempotentHint);
   }
 
+  /** Never rejects: a failed read is a miss. */
   async get(tool: Tool, principal: Principal, args: Record<string, unknown>): Promise<{ result: unknown } | undefined> {
-    const hit = await this.cache.get<{ result: unknown }>(this.key(tool, principal, args)).catch(() => undefined);
-    return hit ?? undefined;
+    try {
+      return (await this.cache.get<{ result: unknown }>(this.key(tool, principal, args))) ?? undefined;
+    } catch {
+      return undefined;
+    }
   }
 
   async set(tool: Tool, principal: Principal, args: Record<string, unknown>, result: unknown): Promise<void> {
