@@ -44,7 +44,9 @@ const common = {
 /** @type {import('jest').Config} */
 export default {
   globalSetup: '<rootDir>/test/setup/global-setup.mjs',
-  testTimeout: 30_000,
+  // Tests and hooks alike. A hook that boots an app compiles and loads the whole app in a fresh worker: on a loaded
+  // 2-core machine (two workers, load 5) that passed 30 s, and history-retention boots two.
+  testTimeout: 120_000,
   // Suites mostly wait on Postgres, Redis and child processes, so one worker per core, and at least two, cuts the wall
   // time (jest's default leaves a core free: one worker on a 2-core machine). Each worker has its own database and
   // Redis db (test/setup), and Redis has 16: at most 8 workers leaves room for TEST_WORKER_OFFSET.

@@ -59,8 +59,8 @@ export class StdioProcess {
     this.child.stdin.write(`${JSON.stringify(message)}\n`);
   }
 
-  /** The server's answer to request `id`, once it is on stdout. */
-  async answer(id: number, timeoutMs = 20_000): Promise<Record<string, any>> {
+  /** The server's answer to request `id`, once it is on stdout (the first one waits for the server to boot: under load, 20 s were not enough). */
+  async answer(id: number, timeoutMs = 60_000): Promise<Record<string, any>> {
     const find = () => jsonLines(this.stdout).find((message) => message.id === id && ('result' in message || 'error' in message));
     await waitFor(async () => find() !== undefined || this.child.exitCode !== null, timeoutMs);
     const answer = find();
