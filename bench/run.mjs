@@ -165,6 +165,8 @@ const CASES = [
   { name: 'GET /health/live', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'app', path: '/health/live' } },
   // Bare Nest on Fastify with the same route: shows how much of the gap is the framework and how much is ours.
   { name: 'GET /health/live (bare Nest)', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'bareNest', path: '/health/live' } },
+  // The floor for liveness inside Nest with the app's headers (security headers, X-Request-Id) and nothing else.
+  { name: 'GET /health/live (Nest + headers floor)', reference: { server: 'fastify', path: '/health/live' }, app: { server: 'nestFloor', path: '/health/live' } },
   // What the metrics hook costs: the app's liveness with METRICS_ENABLED=false as the reference. A small difference
   // between two processes, so more rounds than the others.
   {
@@ -335,6 +337,7 @@ const servers = {
   app,
   ...(appScaled && { appScaled }),
   bareNest: await startServer('bare-nest', ['bench/bare-nest-server.mjs']),
+  nestFloor: await startServer('nest-floor', ['bench/nest-floor-server.mjs']),
   ...(selected.some((benchCase) => benchCase.reference.server === 'appNoMetrics') && {
     appNoMetrics: await startServer('app-no-metrics', ['dist/apps/server/src/main.js'], { ...appEnv, DATA_DIR: 'memory', DATABASE_URL: '', REDIS_URL: '', METRICS_ENABLED: 'false' }),
   }),

@@ -1,5 +1,3 @@
-import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -12,20 +10,13 @@ import {
   registerContentNegotiation,
   registerPreSerializedBodies,
   registerSecurityHeaders,
+  requestIdFor,
   ROOT_LOGGER,
   setupOpenApi,
 } from '@app/core';
 import { answerLivenessInFastify } from '@app/health';
 import { Metrics, registerHttpMetrics } from '@app/observability';
 import { AppModule } from './app.module.js';
-
-const SAFE_REQUEST_ID = /^[A-Za-z0-9._:@-]{1,128}$/;
-
-/** A caller's X-Request-Id is kept when it is a sane token; otherwise the request gets a new UUID. */
-export function requestIdFor(request: IncomingMessage): string {
-  const given = request.headers['x-request-id'];
-  return typeof given === 'string' && SAFE_REQUEST_ID.test(given) ? given : randomUUID();
-}
 
 /**
  * Builds the HTTP app exactly as production runs it (tests and the OpenAPI export use it too); does not listen.
