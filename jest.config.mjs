@@ -59,13 +59,13 @@ export default {
       ...common,
       displayName: 'e2e:postgres',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      setupFiles: ['<rootDir>/test/setup/postgres-redis.mjs'],
+      setupFiles: ['<rootDir>/test/setup/e2e-common.mjs', '<rootDir>/test/setup/postgres-redis.mjs'],
     },
     {
       ...common,
       displayName: 'e2e:embedded',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      setupFiles: ['<rootDir>/test/setup/embedded.mjs'],
+      setupFiles: ['<rootDir>/test/setup/e2e-common.mjs', '<rootDir>/test/setup/embedded.mjs'],
     },
   ],
 };

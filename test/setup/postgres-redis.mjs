@@ -3,8 +3,6 @@
 const worker = Number(process.env.JEST_WORKER_ID ?? '1') + Number(process.env.TEST_WORKER_OFFSET ?? '0');
 const base = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 process.env.TEST_MODE = 'postgres';
-process.env.NODE_ENV = 'test';
-process.env.LOG_LEVEL ??= 'silent';
 process.env.DATABASE_URL = `${base}_w${worker}`;
 process.env.REDIS_URL = `${process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'}/${worker}`;
 process.env.REDIS_KEY_PREFIX = `mcpa:w${worker}:`;
