@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DataSource } from 'typeorm';
-import { ActiveRuns, RunSweeper } from '@app/agents';
+import { ActiveRuns, AgentRun, RunSweeper } from '@app/agents';
+import { hydrate } from '@app/core';
 import { BuiltinToolHandler } from '@app/tools';
 import { ScriptedOpenAiServer } from './support/scripted-openai-server.js';
 import { allEvents, sseEvents, type SseEvent } from './support/sse.js';
@@ -172,7 +173,16 @@ describe('agent runs: stream, background, events, cancel, one run per conversati
 
     const events = await allEvents(await api(a, 'GET', `/runs/${run.id}/events`, ada.key));
     expect(collapsed(events)).toEqual(['run.started', 'message.delta', 'run.completed']);
-    expect(await getRun(a, run.id)).toMatchObject({ status: 'succeeded', output: 'Done in the background.' });
+    // The run as admitted (read from its INSERT's RETURNING) is the run as stored.
+    const { id, agentId: agent, agentVersion, conversationId, mode, input, createdAt } = run;
+    expect(await getRun(a, run.id)).toMatchObject({ id, agentId: agent, agentVersion, conversationId, mode, input, createdAt, status: 'succeeded', output: 'Done in the background.' });
+
+    // Every column of a returned row converts as TypeORM's own select converts it (jsonb steps, timestamps, nulls), and
+    // the one column a run never selects (the waiting caller's copy) stays out.
+    const dataSource = a.app.get(DataSource);
+    const [row] = await dataSource.query(`SELECT * FROM agent_runs WHERE id = $1`, [run.id]);
+    expect('principal' in row).toBe(true);
+    expect(hydrate(dataSource, AgentRun, row)).toEqual(await dataSource.getRepository(AgentRun).findOneByOrFail({ id: run.id }));
   });
 
   it('refuses a second run in a busy conversation with 409, and with multitask enqueue runs it after the first', async () => {

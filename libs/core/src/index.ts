@@ -6,6 +6,7 @@ export { SecretBox, isSealed } from './crypto/secret-box.js';
 export * from './database/data-source-options.js';
 export { CORE_SCHEMA } from './database/core-schema.js';
 export { DatabaseModule } from './database/database.module.js';
+export { hydrate } from './database/hydrate.js';
 export { isUniqueViolation } from './database/unique-violation.js';
 export { SystemMetadataService } from './database/system-metadata.service.js';
 export { RedisService, type RedisClient } from './redis/redis.service.js';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ClusterBus, isUniqueViolation } from '@app/core';
+import { ClusterBus, hydrate, isUniqueViolation } from '@app/core';
 import type { Principal } from '@app/users';
 import { conversationBusy } from '../agents.errors.js';
 import type { Multitask } from '../dto/run.dto.js';
@@ -40,7 +40,8 @@ export class RunAdmission {
   ) {}
 
   async admit(run: NewRun & { conversationId: string }, multitask: Multitask = 'reject'): Promise<AgentRun> {
-    if (await this.insertRunning(run)) return this.read(run.id);
+    const running = await this.insertRunning(run);
+    if (running) return running;
     if (multitask !== 'enqueue') throw conversationBusy(run.conversationId);
     await this.dataSource.getRepository(AgentRun).insert({ ...this.columns(run), status: 'queued', principal: run.principal });
     return this.read(run.id);
@@ -61,7 +62,7 @@ export class RunAdmission {
 
   /** Takes the conversation's oldest queued run for this instance, if nothing of it is running. */
   async claimNext(conversationId: string): Promise<ClaimedRun | undefined> {
-    let claimed: { id: string; principal: Principal | null }[];
+    let claimed: (Record<string, unknown> & { claimed_principal: Principal | null })[];
     try {
       claimed = await this.dataSource.query(
         // The caller's copy goes with the claim: it is kept only while the run waits.
@@ -71,8 +72,8 @@ export class RunAdmission {
            UPDATE agent_runs SET status = 'running', instance_id = $2, heartbeat_at = now(), updated_at = now(), principal = NULL
            FROM next WHERE agent_runs.id = next.id AND agent_runs.status = 'queued'
              AND NOT EXISTS (SELECT 1 FROM agent_runs WHERE conversation_id = $1 AND status = 'running' AND parent_run_id IS NULL)
-           RETURNING agent_runs.id, next.principal
-         ) SELECT id, principal FROM claimed`,
+           RETURNING agent_runs.*, next.principal AS claimed_principal
+         ) SELECT * FROM claimed`,
         [conversationId, this.bus.instanceId],
       );
     } catch (error) {
@@ -81,24 +82,25 @@ export class RunAdmission {
       throw error;
     }
     if (claimed.length === 0) return undefined;
-    return { run: await this.read(claimed[0].id), principal: claimed[0].principal };
+    return { run: hydrate(this.dataSource, AgentRun, claimed[0]), principal: claimed[0].claimed_principal };
   }
 
-  private async insertRunning(run: NewRun): Promise<boolean> {
+  /** The run as admitted, or nothing when its conversation has an active run. */
+  private async insertRunning(run: NewRun): Promise<AgentRun | undefined> {
     const columns = { ...this.columns(run), status: 'running', instanceId: this.bus.instanceId };
     try {
-      const inserted: unknown[] = await this.dataSource.query(
+      const inserted: Record<string, unknown>[] = await this.dataSource.query(
         `WITH inserted AS (
            INSERT INTO agent_runs (id, agent_id, agent_name, agent_version, user_id, conversation_id, mode, input, status, instance_id, heartbeat_at)
            SELECT $2::uuid, $3::uuid, $4::varchar, $5::integer, $6::uuid, $1::uuid, $7::varchar, $8::text, $9::varchar, $10::varchar, now()
            WHERE NOT EXISTS (${CONVERSATION_ACTIVE})
-           RETURNING id
-         ) SELECT id FROM inserted`,
+           RETURNING *
+         ) SELECT * FROM inserted`,
         [columns.conversationId, columns.id, columns.agentId, columns.agentName, columns.agentVersion, columns.userId, columns.mode, columns.input, columns.status, columns.instanceId],
       );
-      return inserted.length > 0;
+      return inserted.length > 0 ? hydrate(this.dataSource, AgentRun, inserted[0]) : undefined;
     } catch (error) {
-      if (isUniqueViolation(error)) return false;
+      if (isUniqueViolation(error)) return undefined;
       throw error;
     }
   }
