@@ -10,6 +10,8 @@ export interface ReceivedRequest {
   /** The raw body, as a signature is computed over it. */
   body: string;
   at: number;
+  /** When the answer was sent. */
+  answeredAt?: number;
 }
 
 interface Reply {
@@ -60,9 +62,11 @@ export class HttpReceiver {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
-    this.requests.push({ method: request.method!, path: request.url!, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() });
+    const received: ReceivedRequest = { method: request.method!, path: request.url!, headers: request.headers, body: Buffer.concat(chunks).toString('utf8'), at: Date.now() };
+    this.requests.push(received);
     const reply = this.replies.shift() ?? { status: this.okStatus, delayMs: 0 };
     if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+    received.answeredAt = Date.now();
     response.writeHead(reply.status, { 'content-type': 'application/json' }).end(JSON.stringify(reply.status < 300 ? { ok: true } : { error: 'scripted failure' }));
   }
 }
