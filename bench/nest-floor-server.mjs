@@ -5,7 +5,7 @@ import 'reflect-metadata';
 import { Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
-import { requestIdFor } from '../dist/libs/core/src/http/request-id.js';
+import { registerRequestIdEcho, requestIdFor } from '../dist/libs/core/src/http/request-id.js';
 import { registerSecurityHeaders } from '../dist/libs/core/src/http/security-headers.js';
 
 class EmptyModule {}
@@ -14,10 +14,7 @@ Module({})(EmptyModule);
 const app = await NestFactory.create(EmptyModule, new FastifyAdapter({ genReqId: requestIdFor, requestIdHeader: false }), { logger: false });
 const fastify = app.getHttpAdapter().getInstance();
 registerSecurityHeaders(fastify);
-fastify.addHook('onRequest', (request, reply, done) => {
-  reply.header('x-request-id', request.id);
-  done();
-});
+registerRequestIdEcho(fastify);
 const LIVE = { status: 'ok', info: {}, error: {}, details: {} };
 fastify.get('/health/live', (_request, reply) => reply.send(LIVE));
 await app.listen({ port: 0, host: '127.0.0.1' });

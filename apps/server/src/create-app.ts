@@ -9,6 +9,7 @@ import {
   registerAccessLog,
   registerContentNegotiation,
   registerPreSerializedBodies,
+  registerRequestIdEcho,
   registerSecurityHeaders,
   requestIdFor,
   ROOT_LOGGER,
@@ -36,6 +37,7 @@ export async function createApp(rootModule: Type = AppModule): Promise<NestFasti
 
   const fastify = app.getHttpAdapter().getInstance();
   registerSecurityHeaders(fastify);
+  registerRequestIdEcho(fastify);
   registerAccessLog(fastify, app.get(ROOT_LOGGER));
   if (metricsConfig().enabled) registerHttpMetrics(fastify, app.get(Metrics));
   registerContentNegotiation(fastify);

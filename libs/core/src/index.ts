@@ -26,7 +26,7 @@ export { PageQueryDto, TimeRangePageQueryDto } from './pagination/page-query.dto
 export { containsPattern, DEFAULT_PAGE_SIZE, invalidCursor, keysetPage, mapPage, type Page, type PageRequest } from './pagination/keyset-page.js';
 export { PageOf } from './pagination/page.dto.js';
 export { registerContentNegotiation } from './http/content-negotiation.hooks.js';
-export { requestIdFor } from './http/request-id.js';
+export { registerRequestIdEcho, requestIdFor } from './http/request-id.js';
 export { registerSecurityHeaders } from './http/security-headers.js';
 export { preSerialize, registerPreSerializedBodies } from './http/pre-serialized.js';
 export { WeakMemo } from './memo/weak-memo.js';
