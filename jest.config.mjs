@@ -16,10 +16,6 @@ const transform = {
     {
       useESM: true,
       tsconfig: 'tsconfig.spec.json',
-      // The same Swagger plugin the build uses, so the served OpenAPI document is the one production serves.
-      astTransformers: {
-        before: ['<rootDir>/test/setup/swagger-transformer.cjs'],
-      },
     },
   ],
 };

@@ -1,16 +1,31 @@
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { load as loadYaml } from 'js-yaml';
-import { onPostgres, useTestApp } from './support/test-app.js';
+import { onPostgres } from './support/test-app.js';
+
+/**
+ * The app as `nest build` compiled it: the Swagger CLI plugin that fills in the document's schemas runs in the build,
+ * not in the tests' transpile-only compile, so the document production serves comes from dist (global setup builds it).
+ */
+const BUILT_APP = resolve('dist/apps/server/src/create-app.js');
 
 const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options', 'head'];
 
 // The document depends on code only, so one pass (postgres) checks it.
 (onPostgres ? describe : describe.skip)('OpenAPI document and Swagger UI', () => {
-  const app = useTestApp();
+  let built: NestFastifyApplication;
+  const app = () => built;
   let served: any;
 
   beforeAll(async () => {
+    const { createApp } = (await import(BUILT_APP)) as typeof import('../apps/server/src/create-app.js');
+    built = await createApp();
     served = (await app().inject({ method: 'GET', url: '/docs/openapi.json' })).json();
+  });
+
+  afterAll(async () => {
+    await built?.close();
   });
 
   it('matches the committed openapi.json (run `npm run openapi` after changing the API)', () => {

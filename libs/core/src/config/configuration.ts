@@ -43,6 +43,8 @@ export const databaseConfig = registerAs('database', () => {
     engine: env.DATABASE_URL ? ('postgres' as const) : ('pglite' as const),
     /** Where PGlite keeps its files; undefined for an in-memory database. */
     dataDir: inMemory ? undefined : resolve(env.DATA_DIR),
+    /** A dumped data directory a new embedded database starts from. */
+    template: env.PGLITE_TEMPLATE ? resolve(env.PGLITE_TEMPLATE) : undefined,
     migrationsRun: env.MIGRATIONS_RUN,
   };
 });

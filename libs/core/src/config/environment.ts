@@ -66,6 +66,15 @@ export class Environment extends AgentsEnvironment {
   @IsBoolean()
   MIGRATIONS_RUN = true;
 
+  /**
+   * A PGlite data directory dumped as an uncompressed tar (`dumpDataDir('none')`) that a new embedded database
+   * starts from instead of running initdb (seconds): for short-lived databases, tests above all.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  PGLITE_TEMPLATE?: string;
+
   @IsOptional()
   @Matches(/^rediss?:\/\/\S+$/, { message: 'REDIS_URL must be a redis:// or rediss:// URL' })
   REDIS_URL?: string;

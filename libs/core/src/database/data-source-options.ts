@@ -1,9 +1,10 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import type { DataSourceOptions, EntitySchema } from 'typeorm';
 import type { ConfigType } from '@nestjs/config';
 import type { databaseConfig } from '../config/configuration.js';
+import { ConfigurationError } from '../config/environment.js';
 import { pgliteDriver } from './pglite-driver.js';
 import { TypeOrmLogger } from './typeorm-logger.js';
 
@@ -51,6 +52,16 @@ export function buildDataSourceOptions(config: DatabaseConfig, schema: DatabaseS
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   return {
     ...common,
-    driver: pgliteDriver({ dataDir, extensions: { uuid_ossp } }),
+    driver: pgliteDriver({ dataDir, extensions: { uuid_ossp }, loadDataDir: templateFor(dataDir, config.template) }),
   };
+}
+
+/** The template's contents for a database not yet created (in memory, or a data directory without PG_VERSION). */
+function templateFor(dataDir: string | undefined, template: string | undefined): Blob | undefined {
+  if (!template || (dataDir && existsSync(join(dataDir, 'PG_VERSION')))) return undefined;
+  try {
+    return new Blob([readFileSync(template)]);
+  } catch (error) {
+    throw new ConfigurationError(`PGLITE_TEMPLATE: cannot read ${template}: ${(error as Error).message}`);
+  }
 }
