@@ -1,9 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { ChatAnthropic } from '@langchain/anthropic';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { ChatOllama } from '@langchain/ollama';
-import { ChatOpenAI } from '@langchain/openai';
 import { llmConfig } from '@app/core';
 import { providerNotConfigured } from '../agents.errors.js';
 import type { ModelParameters } from '../entities/agent.entity.js';
@@ -39,30 +36,41 @@ export class ChatModels {
   constructor(@Inject(llmConfig.KEY) private readonly config: ConfigType<typeof llmConfig>) {}
 
   /** Throws the 503 LLM_PROVIDER_NOT_CONFIGURED problem, naming the variable to set, when the provider is not set up. */
-  create(modelRef: string, parameters: ModelParameters = {}): ChatModelHandle {
-    const { provider, model } = parseModelRef(modelRef);
+  assertConfigured(modelRef: string): void {
+    const { provider } = parseModelRef(modelRef);
     if (!this.configured(provider)) throw providerNotConfigured(provider);
-    const secrets = [this.config.openai.apiKey, this.config.anthropic.apiKey].filter((secret): secret is string => Boolean(secret));
-    return { model: this.shared(provider, model, parameters), provider, timeoutMs: this.config.timeoutMs, secrets };
   }
 
-  private shared(provider: LlmProvider, model: string, parameters: ModelParameters): BaseChatModel {
+  /** The model for a run; refuses an unconfigured provider as assertConfigured does. */
+  async create(modelRef: string, parameters: ModelParameters = {}): Promise<ChatModelHandle> {
+    this.assertConfigured(modelRef);
+    const { provider, model } = parseModelRef(modelRef);
+    const secrets = [this.config.openai.apiKey, this.config.anthropic.apiKey].filter((secret): secret is string => Boolean(secret));
+    return { model: await this.shared(provider, model, parameters), provider, timeoutMs: this.config.timeoutMs, secrets };
+  }
+
+  private async shared(provider: LlmProvider, model: string, parameters: ModelParameters): Promise<BaseChatModel> {
     const key = JSON.stringify([provider, model, parameters]);
     let chat = this.built.get(key);
     if (!chat) {
+      chat = await this.build(provider, model, parameters);
       // Agents are few, but their parameters are free-form: the oldest model goes when there are too many.
       if (this.built.size >= MAX_SHARED_MODELS) this.built.delete(this.built.keys().next().value!);
-      chat = this.build(provider, model, parameters);
       this.built.set(key, chat);
     }
     return chat;
   }
 
-  private build(provider: LlmProvider, model: string, parameters: ModelParameters): BaseChatModel {
+  /**
+   * Each provider's package is loaded on its first run, not at boot: together they are about a second of every
+   * start-up, for providers most deployments never use.
+   */
+  private async build(provider: LlmProvider, model: string, parameters: ModelParameters): Promise<BaseChatModel> {
     const { maxRetries } = this.config;
     const { temperature, maxTokens, topP, stopSequences } = parameters;
     switch (provider) {
-      case 'openai':
+      case 'openai': {
+        const { ChatOpenAI } = await import('@langchain/openai');
         return new ChatOpenAI({
           model,
           apiKey: this.config.openai.apiKey ?? NO_KEY,
@@ -75,7 +83,9 @@ export class ChatModels {
           // Runs stream every answer: ask for the provider's token counts in the stream rather than estimating them.
           streamUsage: true,
         });
-      case 'anthropic':
+      }
+      case 'anthropic': {
+        const { ChatAnthropic } = await import('@langchain/anthropic');
         return new ChatAnthropic({
           model,
           apiKey: this.config.anthropic.apiKey,
@@ -86,7 +96,9 @@ export class ChatModels {
           stopSequences,
           maxRetries,
         });
-      case 'ollama':
+      }
+      case 'ollama': {
+        const { ChatOllama } = await import('@langchain/ollama');
         return new ChatOllama({
           model,
           baseUrl: this.config.ollama.baseUrl,
@@ -98,6 +110,7 @@ export class ChatModels {
           // The call's AbortSignal never reaches the Ollama client's requests: this bounds a request the run gave up on.
           fetch: (input, init) => fetch(input, { ...init, signal: withTimeout(init?.signal, this.config.timeoutMs) }),
         });
+      }
     }
   }
 

@@ -152,7 +152,7 @@ export class RunLauncher {
       const plan = { ...common, kind: agent.kind, ...team, tools, conversation: conversationId ? { principal, id: conversationId } : undefined };
       return (sink) => this.coordinator.run(plan, sink);
     }
-    const chat = this.chatModels.create(agent.model, agent.modelParameters);
+    const chat = await this.chatModels.create(agent.model, agent.modelParameters);
     const tools = await this.toolsets.forRun(principal, [...agent.tools, ...delegates], { runId: run.id, conversationId: conversationId ?? undefined });
     const history = conversationId ? conversationHistory(await this.sessionContext.recent(conversationId), (name) => tools.modelName(name)) : [];
     const plan = { ...common, chat, systemPrompt: agent.systemPrompt, history, tools, maxSteps: agent.maxSteps, beforeModelCall: () => lineage.budget.admitModelCall() };

@@ -58,7 +58,7 @@ export class RunsService {
     if (!this.launcher.accepting) throw serverStopping();
     const agent = await this.agents.get(agentId);
     // Refuses an unconfigured provider (503) before anything is recorded; sequential and parallel have no model.
-    if (!isPipeline(agent.kind)) this.chatModels.create(agent.model, agent.modelParameters);
+    if (!isPipeline(agent.kind)) this.chatModels.assertConfigured(agent.model);
     const lineage = this.lineages.open(principal, randomUUID(), delegation);
     try {
       const conversation = await this.conversationFor(principal, agent, input, lineage);

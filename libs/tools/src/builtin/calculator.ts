@@ -1,17 +1,28 @@
-import { all, create } from 'mathjs';
+import type { MathJsInstance } from 'mathjs';
 import { ToolExecutionError } from '../tool-handler.js';
 import type { BuiltinTool } from './builtin-tool.js';
 
-// A private mathjs instance with the functions that could reach beyond arithmetic removed (mathjs' security advice).
-const math = create(all);
-const evaluate = math.evaluate.bind(math);
-const refuse = (name: string) => () => {
-  throw new Error(`${name} is not available`);
-};
-math.import(
-  Object.fromEntries(['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'resolve', 'reviver'].map((name) => [name, refuse(name)])),
-  { override: true },
-);
+let instance: Promise<{ math: MathJsInstance; evaluate: MathJsInstance['evaluate'] }> | undefined;
+
+/**
+ * A private mathjs instance with the functions that could reach beyond arithmetic removed (mathjs' security advice),
+ * made on the first call: loading mathjs and building an instance takes over a second, every boot of every instance.
+ */
+function mathjs() {
+  instance ??= import('mathjs').then(({ all, create }) => {
+    const math = create(all);
+    const evaluate = math.evaluate.bind(math);
+    const refuse = (name: string) => () => {
+      throw new Error(`${name} is not available`);
+    };
+    math.import(
+      Object.fromEntries(['import', 'createUnit', 'evaluate', 'parse', 'simplify', 'derivative', 'resolve', 'reviver'].map((name) => [name, refuse(name)])),
+      { override: true },
+    );
+    return { math, evaluate };
+  });
+  return instance;
+}
 
 export const calculator: BuiltinTool = {
   name: 'calculator',
@@ -39,6 +50,7 @@ export const calculator: BuiltinTool = {
   annotations: { readOnlyHint: true, idempotentHint: true, destructiveHint: false, openWorldHint: false },
   cacheTtlSeconds: 300,
   run: async ({ expression }) => {
+    const { math, evaluate } = await mathjs();
     let value: unknown;
     try {
       value = evaluate(String(expression));
