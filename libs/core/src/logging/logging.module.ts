@@ -1,9 +1,9 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Logger, PARAMS_PROVIDER_TOKEN, PinoLogger } from 'nestjs-pino';
 import type { Logger as Pino } from 'pino';
 import { loggingConfig } from '../config/configuration.js';
-import { createRootLogger, ROOT_LOGGER } from './root-logger.js';
+import { createRootLogger, ROOT_LOGGER, stopFlushing } from './root-logger.js';
 
 /**
  * nestjs-pino's Logger as the app's LoggerService, over our root pino logger. Its LoggerModule is left out on
@@ -19,4 +19,10 @@ import { createRootLogger, ROOT_LOGGER } from './root-logger.js';
   ],
   exports: [ROOT_LOGGER, PinoLogger, Logger],
 })
-export class LoggingModule {}
+export class LoggingModule implements OnApplicationShutdown {
+  constructor(@Inject(ROOT_LOGGER) private readonly logger: Pino) {}
+
+  onApplicationShutdown(): void {
+    stopFlushing(this.logger);
+  }
+}
