@@ -64,9 +64,11 @@ describe('docker/Dockerfile', () => {
     expect(dockerfile).toMatch(/^RUN npm ci/m);
     expect(dockerfile).toMatch(/npm run build/);
     expect(dockerfile).toMatch(/^USER node$/m);
-    expect(dockerfile).toMatch(/^CMD \["node", "dist\/apps\/server\/src\/main.js"\]$/m);
+    // The image runs the server exactly as `npm run start:prod` does, V8 flags included.
+    const command = JSON.parse(/^CMD (\[.*\])$/m.exec(dockerfile)![1]) as string[];
     const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
-    expect(pkg.scripts['start:prod']).toBe('node dist/apps/server/src/main.js');
+    expect(command).toEqual(pkg.scripts['start:prod'].split(' '));
+    expect(command).toEqual(['node', expect.stringMatching(/^--max-semi-space-size=\d+$/), 'dist/apps/server/src/main.js']);
   });
 
   it('checks health on the liveness route and exposes the server port', () => {
