@@ -1,7 +1,7 @@
 // `npm run bench`: each case loads a reference request and a measured one, alternating, in one run, and the table
 // gives req/s, latency and the ratio measured / reference. Numbers are for comparison within a run only.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -125,14 +125,26 @@ async function load(server, request, duration = DURATION) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
+/** Seconds of load a server gets the first time a case uses it, and before each case. */
+const FIRST_WARMUP = Number(process.env.BENCH_FIRST_WARMUP ?? 15);
+const WARMUP = Number(process.env.BENCH_WARMUP ?? 1);
+const warmed = new Set();
+
+/** The warm-up before a case: longer the first time a server serves this request, so V8 has compiled its hot path. */
+async function warmUp({ server, request }) {
+  const key = `${server.name} ${request.url} ${request.options?.headers?.['mcp-protocol-version'] ?? ''}`;
+  await load(server, request, warmed.has(key) ? WARMUP : FIRST_WARMUP);
+  warmed.add(key);
+}
+
 /**
  * Warms both up (JIT, connections), then alternates them for `rounds` rounds; medians of each measure. Every other
  * round the app goes first, so whatever favours the first or the second run of a pair (a machine warming up or
  * throttling) doesn't lean the ratio one way.
  */
 async function compare(reference, app, rounds = ROUNDS) {
-  await load(reference.server, reference.request, 1);
-  await load(app.server, app.request, 1);
+  await warmUp(reference);
+  await warmUp(app);
   const base = [];
   const ours = [];
   for (let round = 0; round < rounds; round++) {
@@ -312,6 +324,9 @@ function mcpRequest(url, headers, { call, session }) {
   };
 }
 
+// The app's command line as `npm run start:prod` (and the Docker image) runs it, V8 flags included.
+const [, ...APP_ARGS] = JSON.parse(readFileSync('package.json', 'utf8')).scripts['start:prod'].split(' ');
+
 const appEnv = {
   PORT: '0',
   HOST: '127.0.0.1',
@@ -320,12 +335,15 @@ const appEnv = {
   // The limiter still runs on every request; the budget is just out of the benchmark's reach.
   RATE_LIMIT_MAX: '1000000000',
 };
-const app = await startServer('app', ['dist/apps/server/src/main.js'], { ...appEnv, DATA_DIR: 'memory', DATABASE_URL: '', REDIS_URL: '' });
+// Embedded as `npm start` runs it: PGlite in a data directory of its own (a new one each run).
+const dataDirs = [];
+const embeddedDataDir = () => dataDirs[dataDirs.push(mkdtempSync(join(tmpdir(), 'bench-data-'))) - 1];
+const app = await startServer('app', APP_ARGS, { ...appEnv, DATA_DIR: embeddedDataDir(), DATABASE_URL: '', REDIS_URL: '' });
 // As it runs at scale: Postgres and Redis, when BENCH_DATABASE_URL and BENCH_REDIS_URL name them (emptied first).
 const scaled = process.env.BENCH_DATABASE_URL && process.env.BENCH_REDIS_URL;
 if (scaled) await emptyBenchStores(process.env.BENCH_DATABASE_URL, process.env.BENCH_REDIS_URL);
 const appScaled = scaled
-  ? await startServer('app-pg-redis', ['dist/apps/server/src/main.js'], { ...appEnv, DATABASE_URL: process.env.BENCH_DATABASE_URL, REDIS_URL: process.env.BENCH_REDIS_URL })
+  ? await startServer('app-pg-redis', APP_ARGS, { ...appEnv, DATABASE_URL: process.env.BENCH_DATABASE_URL, REDIS_URL: process.env.BENCH_REDIS_URL })
   : undefined;
 const key = await memberKey(app.url);
 const scaledKey = appScaled && (await memberKey(appScaled.url));
@@ -339,7 +357,7 @@ const servers = {
   bareNest: await startServer('bare-nest', ['bench/bare-nest-server.mjs']),
   nestFloor: await startServer('nest-floor', ['bench/nest-floor-server.mjs']),
   ...(selected.some((benchCase) => benchCase.reference.server === 'appNoMetrics') && {
-    appNoMetrics: await startServer('app-no-metrics', ['dist/apps/server/src/main.js'], { ...appEnv, DATA_DIR: 'memory', DATABASE_URL: '', REDIS_URL: '', METRICS_ENABLED: 'false' }),
+    appNoMetrics: await startServer('app-no-metrics', APP_ARGS, { ...appEnv, DATA_DIR: embeddedDataDir(), DATABASE_URL: '', REDIS_URL: '', METRICS_ENABLED: 'false' }),
   }),
   ...(selected.some((benchCase) => benchCase.reference.server === 'everything') && { everything: await startEverything() }),
 };
@@ -364,6 +382,7 @@ try {
   }
 } finally {
   await Promise.all(Object.values(servers).map((server) => server.stop()));
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 }
 
 const pad = (value, width) => String(value).padStart(width);
