@@ -17,7 +17,7 @@ import { ClusterBus, LogThrottle, mcpConfig } from '@app/core';
 import type { Principal } from '@app/users';
 import { McpServerFactory } from '../mcp-server.factory.js';
 import { BoundedEventStore } from './bounded-event-store.js';
-import { DirectToolCalls } from './direct-tool-calls.js';
+import { DirectToolCalls, type PlainToolCall } from './direct-tool-calls.js';
 import { replyRpcError } from './json-rpc-reply.js';
 import { MCP_SESSION_STORE, type McpSessionRecord, type McpSessionStore } from './session-store.js';
 import { SessionHost, SessionTransport } from './session-host.js';
@@ -91,7 +91,8 @@ export class LegacySessions implements OnModuleDestroy {
     ];
   }
 
-  async handle(request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown, principal: Principal): Promise<void> {
+  /** `call`: the request as a plain tools/call the direct path may answer (DirectToolCalls.sessionCall), if it is one. */
+  async handle(request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown, principal: Principal, call?: PlainToolCall): Promise<void> {
     const id = request.headers['mcp-session-id'];
     if (typeof id !== 'string') {
       if (request.method === 'POST' && isInitializeRequest(body)) return this.open(request, response, body, principal);
@@ -99,7 +100,7 @@ export class LegacySessions implements OnModuleDestroy {
     }
     const host = await this.find(id, principal);
     if (!host) return replyRpcError(response, 404, -32001, 'Session not found');
-    await this.serve(host, request, response, body, principal);
+    await this.serve(host, request, response, body, principal, call);
   }
 
   /** The protocol instances of the sessions this instance holds, for notifications every session should get. */
@@ -207,14 +208,13 @@ export class LegacySessions implements OnModuleDestroy {
     return { server, transport };
   }
 
-  private async serve(host: SessionHost, request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown, principal: Principal): Promise<void> {
+  private async serve(host: SessionHost, request: IncomingMessage & { auth?: AuthInfo }, response: ServerResponse, body: unknown, principal: Principal, call?: PlainToolCall): Promise<void> {
     host.begin();
     // A GET stream stays open after the handler returns: the session is in use until the response closes. A client
     // that gave up before we got here has closed it already, and 'close' won't fire again: count it done at once, or
     // the session would look in use forever and never be swept.
     if (response.closed) host.end();
     else response.once('close', () => host.end());
-    const call = this.direct.sessionCall(request.method, request.headers, body);
     if (call) return this.direct.answerSession(call, principal, response, host.id, host.directCalls);
     await host.serveNode(request, response, body);
     if (request.method === 'POST') await this.shareClientMessages(host, body);

@@ -42,7 +42,10 @@ export class McpHttpTransport implements OnModuleDestroy {
     const call = this.direct.modernCall(request.method, request.headers, body);
     if (call) return this.direct.answerModern(call, principal, response);
     request.auth = authInfoFor(principal, token);
-    if (isLegacy(request, body)) return this.sessions.handle(request, response, body, principal);
+    // A plain tools/call naming a 2025 version (or none) is legacy by the SDK's own rules: no need to ask its
+    // classifier, which runs three schema parses per request.
+    const sessionCall = this.direct.sessionCall(request.method, request.headers, body);
+    if (sessionCall || isLegacy(request, body)) return this.sessions.handle(request, response, body, principal, sessionCall);
     return this.serveModern(request, response, body);
   }
 
