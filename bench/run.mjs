@@ -411,14 +411,24 @@ for (const { case: name, ratio, cpuRatio, maxCostPercent } of rows.filter((row) 
   console.log(`\n${name}: costs ${cost(cpuRatio)} of CPU per request, budget < ${maxCostPercent} %: ${met ? 'met' : 'NOT met'} (req/s: ${cost(ratio)})`);
 }
 
+/**
+ * Runs an in-process bench script and returns its JSON result: the stdout line holding `key`. The app's log lines share
+ * stdout and are buffered, so some arrive after the result, when the app closes.
+ */
+function benchScript(script, env, key) {
+  const run = spawnSync(process.execPath, [script], { env: { ...process.env, ...env }, encoding: 'utf8' });
+  if (run.status !== 0) throw new Error(`${script} failed:\n${run.stderr}`);
+  const line = run.stdout.split('\n').findLast((text) => text.startsWith('{') && text.includes(`"${key}"`));
+  if (!line) throw new Error(`${script} printed no result:\n${run.stdout}`);
+  return JSON.parse(line);
+}
+
 // The history recorder: rows per second written through the batched recorder vs one INSERT per call, in one process
 // on the embedded database, and on Postgres too when BENCH_DATABASE_URL names one.
 const recorderRuns = [{ DATABASE_URL: '' }, ...(process.env.BENCH_DATABASE_URL ? [{ DATABASE_URL: process.env.BENCH_DATABASE_URL }] : [])];
 console.log(`\n${'history recorder'.padEnd(caseWidth)}${pad('database', 11)}${pad('INSERT/call rows/s', 20)}${pad('batched rows/s', 16)}${pad('ratio', 9)}`);
 for (const env of recorderRuns) {
-  const run = spawnSync(process.execPath, ['bench/recorder-bench.mjs'], { env: { ...process.env, ...env }, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`recorder bench failed:\n${run.stderr}`);
-  const { batched, single, database } = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  const { batched, single, database } = benchScript('bench/recorder-bench.mjs', env, 'batched');
   console.log(`${'record a tool invocation'.padEnd(caseWidth)}${pad(database, 11)}${pad(Math.round(single), 20)}${pad(Math.round(batched), 16)}${pad(`${(batched / single).toFixed(1)}x`, 9)}`);
 }
 
@@ -430,9 +440,8 @@ console.log(
   `\n${'agent run overhead'.padEnd(caseWidth)}${pad('database', 11)}${pad('ms/step', 9)}${pad('ms/turn', 10)}${pad('client ms/turn', 16)}${pad('ours ms/turn', 14)}${pad('run ms', 9)}`,
 );
 for (const env of recorderRuns) {
-  const run = spawnSync(process.execPath, ['bench/agent-run-bench.mjs'], { env: { ...process.env, ...env, REDIS_URL: env.DATABASE_URL ? (process.env.BENCH_REDIS_URL ?? '') : '' }, encoding: 'utf8' });
-  if (run.status !== 0) throw new Error(`agent run bench failed:\n${run.stderr}`);
-  const { database, steps, overheadMsPerStep, overheadMsPerTurn, clientOnlyMsPerTurn, runMs } = JSON.parse(run.stdout.trim().split('\n').at(-1));
+  const agentEnv = { ...env, REDIS_URL: env.DATABASE_URL ? (process.env.BENCH_REDIS_URL ?? '') : '' };
+  const { database, steps, overheadMsPerStep, overheadMsPerTurn, clientOnlyMsPerTurn, runMs } = benchScript('bench/agent-run-bench.mjs', agentEnv, 'overheadMsPerStep');
   const ours = overheadMsPerTurn - clientOnlyMsPerTurn;
   console.log(
     `${`${steps} tool turns + answer`.padEnd(caseWidth)}${pad(database, 11)}${pad(overheadMsPerStep.toFixed(1), 9)}${pad(overheadMsPerTurn.toFixed(1), 10)}` +
