@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { ProtocolError, ProtocolErrorCode, type CallToolRequestParams, type CallToolResult, type ContentBlock, type ListToolsResult, type ServerContext, type Tool as McpTool } from '@modelcontextprotocol/server';
 import { DomainException, mcpConfig, WeakMemo, type Page } from '@app/core';
-import { Tool, ToolExecutor, ToolRegistry, type ToolCallResult, type ToolProgress } from '@app/tools';
+import { Tool, ToolExecutor, ToolRegistry, type CallCancellation, type ToolCallResult, type ToolProgress } from '@app/tools';
 import type { Principal } from '@app/users';
 import { McpRequestChannel } from './mcp-request-channel.js';
 
@@ -33,11 +33,11 @@ export class McpTools {
       progressToken === undefined
         ? undefined
         : (progress: ToolProgress) => void context.mcpReq.notify({ method: 'notifications/progress', params: { progressToken, ...progress } }).catch(() => undefined);
-    return McpRequestChannel.run(context, () => this.run(principal, params, { signal: context.mcpReq.signal, onProgress }));
+    return McpRequestChannel.run(context, () => this.run(principal, params, { cancellation: { signal: context.mcpReq.signal }, onProgress }));
   }
 
   /** Runs a call through the one execution path and maps the outcome to the protocol's result (or its error). */
-  async run(principal: Principal, params: CallToolRequestParams, options: { signal: AbortSignal; onProgress?: (progress: ToolProgress) => void }): Promise<CallToolResult> {
+  async run(principal: Principal, params: CallToolRequestParams, options: { cancellation: CallCancellation; onProgress?: (progress: ToolProgress) => void }): Promise<CallToolResult> {
     try {
       const call = await this.executor.execute(principal, params.name, params.arguments ?? {}, { source: 'mcp', ...options });
       return toCallToolResult(call.tool, call);

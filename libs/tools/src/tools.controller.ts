@@ -119,7 +119,7 @@ export class ToolsController {
     };
     reply.raw.once('close', onClose);
     return this.executor
-      .execute(principal, name, body.arguments ?? {}, { source: 'rest', conversationId: body.conversationId, signal: disconnect.signal })
+      .execute(principal, name, body.arguments ?? {}, { source: 'rest', conversationId: body.conversationId, cancellation: disconnect })
       .then(({ tool: _tool, ...result }) => result)
       .finally(() => reply.raw.off('close', onClose));
   }

@@ -72,7 +72,7 @@ class RegistryToolset implements RunTools {
     const name = this.names.registryName(call.name);
     if (!name) return refused(call.name, toolNotOffered(call.name));
     try {
-      const done = await this.executor.execute(this.principal, name, call.args, { source: 'agent', ...this.scope, signal });
+      const done = await this.executor.execute(this.principal, name, call.args, { source: 'agent', ...this.scope, cancellation: { signal } });
       const errorCode = done.isError ? ((done.result as { code?: string } | null)?.code ?? 'TOOL_FAILED') : null;
       return { name, result: done.result, isError: done.isError, errorCode, invocationId: done.invocationId, cached: done.cached };
     } catch (error) {

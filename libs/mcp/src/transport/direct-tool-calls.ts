@@ -88,13 +88,13 @@ export class DirectToolCalls {
 
   private async answer(call: PlainToolCall, principal: Principal, response: ServerResponse, shape: AnswerShape): Promise<void> {
     // A client that goes away cancels the call, as it does on the SDK's path.
-    const controller = new AbortController();
+    const controller = new CallAbort();
     const abandon = () => controller.abort(new Error('the client closed the request'));
     response.once('close', abandon);
     shape.inFlight?.set(call.id, controller);
     let answer: Record<string, unknown>;
     try {
-      const result = await this.tools.run(principal, { name: call.name, arguments: call.arguments }, { signal: controller.signal });
+      const result = await this.tools.run(principal, { name: call.name, arguments: call.arguments }, { cancellation: controller });
       answer = { result: shape.encode(result), jsonrpc: '2.0', id: call.id };
     } catch (error) {
       answer = { jsonrpc: '2.0', id: call.id, error: rpcError(error as Error & { code?: unknown; data?: unknown }) };
@@ -104,8 +104,21 @@ export class DirectToolCalls {
     }
     if (response.writableEnded || response.destroyed) return;
     // A call the client cancelled is owed no answer: the exchange ends empty rather than hanging.
-    if (controller.signal.aborted) return void response.writeHead(204).end();
+    if (controller.aborted) return void response.writeHead(204).end();
     response.writeHead(200, { 'content-type': 'application/json', ...shape.headers }).end(JSON.stringify(answer));
+  }
+}
+
+/**
+ * An AbortController that knows it was aborted without making its signal: the executor makes the signal only if the
+ * tool runs, and a call answered from the cache needs none.
+ */
+class CallAbort extends AbortController {
+  aborted = false;
+
+  override abort(reason?: unknown): void {
+    this.aborted = true;
+    super.abort(reason);
   }
 }
 
