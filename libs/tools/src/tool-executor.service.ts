@@ -169,7 +169,9 @@ class CallDeadline {
       this.timedOut = true;
       this.controller.abort(new DOMException('The operation timed out.', 'TimeoutError'));
     }, timeoutMs);
-    const caller = (this.caller = cancellation?.signal);
+    // Read here, not before: on a cache hit no deadline is made, and an AbortController makes its signal on first read.
+    const caller = cancellation?.signal;
+    this.caller = caller;
     if (caller?.aborted) this.controller.abort(caller.reason);
     else if (caller) {
       this.onCallerAbort = () => this.controller.abort(caller.reason);

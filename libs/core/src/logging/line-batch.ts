@@ -1,11 +1,7 @@
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, pino } from 'pino';
 
-/** Where batches go: pino's sonic-boom destination (the file descriptor writer), or anything shaped like it. */
-export interface LineSink {
-  write(chunk: string): boolean;
-  flush(callback?: (error?: Error) => void): void;
-  flushSync(): void;
-}
+/** Where batches go: pino's sonic-boom destination (the file descriptor writer). */
+type LineSink = ReturnType<typeof pino.destination>;
 
 /** Batches not yet written when the process exits, whatever ends it (process.exit, a fatal error). */
 const unwritten = new Set<LineBatch>();

@@ -49,7 +49,10 @@ export function createRootLogger(config: ConfigType<typeof loggingConfig>): Logg
 /** Writes what is batched and stops batching (at shutdown): later lines are written as they come. */
 export function stopFlushing(logger: Logger): void {
   const state = flushing.get(logger);
-  if (!state) return;
-  clearInterval(state.timer);
-  state.batch.stopBatching();
+  if (state) {
+    clearInterval(state.timer);
+    state.batch.stopBatching();
+  }
+  // The pretty transport (DEBUG_MODE) has no batch, but its worker may still hold lines.
+  logger.flush();
 }
