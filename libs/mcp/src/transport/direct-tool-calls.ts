@@ -105,7 +105,10 @@ export class DirectToolCalls {
     if (response.writableEnded || response.destroyed) return;
     // A call the client cancelled is owed no answer: the exchange ends empty rather than hanging.
     if (controller.aborted) return void response.writeHead(204).end();
-    response.writeHead(200, { 'content-type': 'application/json', ...shape.headers }).end(JSON.stringify(answer));
+    // With its length known the answer goes out in one write, headers and body together, rather than as a chunked
+    // body with its chunk framing and terminator.
+    const body = JSON.stringify(answer);
+    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...shape.headers }).end(body);
   }
 }
 
