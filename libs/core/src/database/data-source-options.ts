@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
 import type { DataSourceOptions, EntitySchema } from 'typeorm';
 import type { ConfigType } from '@nestjs/config';
 import type { databaseConfig } from '../config/configuration.js';
@@ -52,7 +51,7 @@ export function buildDataSourceOptions(config: DatabaseConfig, schema: DatabaseS
   if (dataDir) mkdirSync(dataDir, { recursive: true });
   return {
     ...common,
-    driver: pgliteDriver({ dataDir, extensions: { uuid_ossp }, loadDataDir: templateFor(dataDir, config.template) }),
+    driver: pgliteDriver({ dataDir, loadDataDir: templateFor(dataDir, config.template) }),
   };
 }
 

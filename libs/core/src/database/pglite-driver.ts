@@ -1,19 +1,91 @@
 import { EventEmitter } from 'node:events';
-import { PGlite, type PGliteOptions } from '@electric-sql/pglite';
+import { Worker } from 'node:worker_threads';
 
 const ACQUIRE_TIMEOUT_MS = 30_000;
 
-/** One PGlite session handed to one TypeORM query runner at a time, shaped like a `pg` client. */
+/** What the embedded database starts from: its directory (none: in memory) and, for a new one, a dump to load. */
+export interface EmbeddedDatabaseOptions {
+  dataDir?: string;
+  loadDataDir?: Blob;
+}
+
+type Operation = 'query' | 'exec' | 'close';
+interface Answer {
+  id: number;
+  result?: unknown;
+  error?: Record<string, unknown> & { message: string };
+}
+
+/**
+ * PGlite on a thread of its own (pglite-worker.mjs). Postgres runs in WebAssembly there, so a batch of history rows
+ * (tens of milliseconds of it) no longer holds up every request waiting on the event loop, and on a machine with a
+ * core to spare it runs beside the server instead of taking turns with it. The thread keeps the process alive only
+ * while a request is waiting on it.
+ */
+class EmbeddedDatabase {
+  private readonly worker: Worker;
+  private readonly waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  private failure?: Error;
+
+  constructor(options: EmbeddedDatabaseOptions) {
+    this.worker = new Worker(new URL('./pglite-worker.mjs', import.meta.url), { workerData: options });
+    this.worker.unref();
+    this.worker.on('message', (answer: Answer) => this.settle(answer));
+    this.worker.on('error', (error) => this.fail(error));
+    this.worker.on('exit', (code) => this.fail(new Error(`the embedded database thread exited (code ${code})`)));
+  }
+
+  request(op: Operation, text?: string, values?: unknown[]): Promise<unknown> {
+    if (this.failure) return Promise.reject(this.failure);
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      if (this.waiting.size === 0) this.worker.ref();
+      this.waiting.set(id, { resolve, reject });
+      this.worker.postMessage({ id, op, text, values });
+    });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.request('close');
+    } finally {
+      this.failure ??= new Error('the embedded database is closed');
+      await this.worker.terminate();
+    }
+  }
+
+  private settle({ id, result, error }: Answer): void {
+    const request = this.waiting.get(id);
+    if (!request) return;
+    this.forget(id);
+    if (error) request.reject(Object.assign(new Error(error.message), error));
+    else request.resolve(result);
+  }
+
+  /** The thread is gone: whatever waits on it fails, and so does everything after. */
+  private fail(error: Error): void {
+    this.failure ??= error;
+    for (const [id, request] of this.waiting) {
+      this.forget(id);
+      request.reject(this.failure);
+    }
+  }
+
+  private forget(id: number): void {
+    this.waiting.delete(id);
+    if (this.waiting.size === 0) this.worker.unref();
+  }
+}
+
+/** The embedded database's one session, handed to one TypeORM query runner at a time, shaped like a `pg` client. */
 class PGliteClient extends EventEmitter {
-  constructor(private readonly db: PGlite) {
+  constructor(private readonly db: EmbeddedDatabase) {
     super();
   }
 
-  async query(text: string, values?: unknown[]) {
-    if (values && values.length > 0) return this.db.query(text, values);
-    // Without parameters a string may hold several statements (migrations); pg answers with the last one.
-    const results = await this.db.exec(text);
-    return results[results.length - 1] ?? { rows: [], fields: [], rowCount: 0 };
+  query(text: string, values?: unknown[]) {
+    return values && values.length > 0 ? this.db.request('query', text, values) : this.db.request('exec', text);
   }
 }
 
@@ -25,37 +97,31 @@ type ConnectCallback = (error: Error | null, client: PGliteClient | null, releas
  * interleaving their statements into someone else's transaction.
  */
 class PGlitePool extends EventEmitter {
-  private readonly db: Promise<PGlite>;
+  private readonly db: EmbeddedDatabase;
   private readonly waiting: Array<() => void> = [];
   private busy = false;
 
-  constructor(options: PGliteOptions) {
+  constructor(options: EmbeddedDatabaseOptions) {
     super();
-    this.db = PGlite.create(options);
+    this.db = new EmbeddedDatabase(options);
   }
 
   connect(callback: ConnectCallback): void {
     this.acquire().then(
-      async () => {
-        try {
-          const client = new PGliteClient(await this.db);
-          let released = false;
-          callback(null, client, () => {
-            if (released) return;
-            released = true;
-            this.releaseNext();
-          });
-        } catch (error) {
+      () => {
+        let released = false;
+        callback(null, new PGliteClient(this.db), () => {
+          if (released) return;
+          released = true;
           this.releaseNext();
-          callback(error as Error, null, () => undefined);
-        }
+        });
       },
       (error: Error) => callback(error, null, () => undefined),
     );
   }
 
   end(callback?: (error?: Error) => void): void {
-    this.db.then((db) => db.close()).then(() => callback?.(), (error: Error) => callback?.(error));
+    this.db.close().then(() => callback?.(), (error: Error) => callback?.(error));
   }
 
   private acquire(): Promise<void> {
@@ -85,7 +151,7 @@ class PGlitePool extends EventEmitter {
 }
 
 /** The `driver` TypeORM's postgres driver takes in place of the `pg` module, for an embedded PGlite database. */
-export function pgliteDriver(options: PGliteOptions) {
+export function pgliteDriver(options: EmbeddedDatabaseOptions) {
   return {
     Pool: class extends PGlitePool {
       constructor() {
