@@ -11,8 +11,8 @@ const database = PGlite.create({
   dataDir,
   loadDataDir,
   extensions: { uuid_ossp },
-  // fsync is already off in PGlite (-F), so full-page images guard against nothing a crash could do here; and new WAL
-  // segments need no zero-filling, which stalled a write for tens of milliseconds each time one began.
+  // fsync is already off in PGlite (-F): full-page images would guard against torn pages that only an OS crash makes,
+  // which fsync off doesn't survive anyway, and zero-filling a new WAL segment ahead of use buys nothing either.
   startParams: [...PGlite.defaultStartParams, '-c', 'full_page_writes=off', '-c', 'wal_init_zero=off'],
 });
 // A failed start is answered to each request; this keeps it from also being an unhandled rejection.
