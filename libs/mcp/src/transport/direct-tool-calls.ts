@@ -15,6 +15,7 @@ import type { Principal } from '@app/users';
 import { McpRequestChannel } from '../mcp-request-channel.js';
 import { SERVER_INFO } from '../mcp-server.factory.js';
 import { McpTools } from '../mcp-tools.service.js';
+import { replyJson } from './json-rpc-reply.js';
 
 /** The sessionless revision the direct path answers; a request claiming any other goes to the SDK. */
 export const MODERN_REVISION = '2026-07-28';
@@ -105,10 +106,7 @@ export class DirectToolCalls {
     if (response.writableEnded || response.destroyed) return;
     // A call the client cancelled is owed no answer: the exchange ends empty rather than hanging.
     if (controller.aborted) return void response.writeHead(204).end();
-    // With its length known the answer goes out in one write, headers and body together, rather than as a chunked
-    // body with its chunk framing and terminator.
-    const body = JSON.stringify(answer);
-    response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...shape.headers }).end(body);
+    replyJson(response, 200, answer, shape.headers);
   }
 }
 
