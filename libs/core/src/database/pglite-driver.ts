@@ -84,6 +84,7 @@ class PGliteClient extends EventEmitter {
     super();
   }
 
+  /** Without parameters a string may hold several statements (migrations), which only `exec` runs. */
   query(text: string, values?: unknown[]) {
     return values && values.length > 0 ? this.db.request('query', text, values) : this.db.request('exec', text);
   }

@@ -18,10 +18,10 @@ const database = PGlite.create({
 // A failed start is answered to each request; this keeps it from also being an unhandled rejection.
 database.catch(() => undefined);
 
-/** Without parameters a string may hold several statements (migrations); pg answers with the last one. */
+/** `exec` runs a string of statements (the pool sends those without parameters) and answers with the last, as pg does. */
 async function run(db, { op, text, values }) {
   if (op === 'close') return db.close();
-  if (values && values.length > 0) return db.query(text, values);
+  if (op === 'query') return db.query(text, values);
   const results = await db.exec(text);
   return results[results.length - 1] ?? { rows: [], fields: [], rowCount: 0 };
 }
