@@ -4,6 +4,7 @@ import net from 'node:net';
 export class TcpProxy {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
+  private readonly pairs = new Set<{ upstream: net.Socket; client: net.Socket }>();
   port = 0;
 
   constructor(private readonly target: { host: string; port: number }) {}
@@ -17,10 +18,22 @@ export class TcpProxy {
         socket.on('error', () => socket.destroy());
       }
       client.pipe(upstream).pipe(client);
+      const pair = { upstream, client };
+      this.pairs.add(pair);
+      upstream.on('close', () => this.pairs.delete(pair));
     });
     await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server!.address() as net.AddressInfo).port;
     return this.port;
+  }
+
+  /** Holds back what the target sends (replies, pushed messages) on every open connection until `release`. */
+  hold(): void {
+    for (const { upstream, client } of this.pairs) upstream.unpipe(client);
+  }
+
+  release(): void {
+    for (const { upstream, client } of this.pairs) upstream.pipe(client);
   }
 
   /** Closes the listener and every open connection: the dependency is gone. */

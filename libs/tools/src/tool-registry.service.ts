@@ -23,8 +23,8 @@ const REGISTRY_CHANGED = 'tools.registry-changed';
 /**
  * The registry, held in memory per instance and reloaded whenever the registry version changes. The version lives in
  * Redis (a fresh random token after every committed change, so a Redis that lost its data can never bring back a
- * version an instance already holds), and each lookup reads it, so a change made on one instance is seen by every
- * instance on its next call. Without Redis the version is this process's own; with Redis unreachable lookups read the
+ * version an instance already holds), and each lookup reads it (through `RedisService.cachedGet`: from memory until
+ * Redis says the key changed), so a change made on one instance is seen by every instance on its next call. Without Redis the version is this process's own; with Redis unreachable lookups read the
  * database, never a snapshot that might be stale.
  */
 @Injectable()
@@ -81,10 +81,13 @@ export class ToolRegistry {
   async changed(): Promise<void> {
     this.localVersion++;
     if (this.redis.configured) {
-      await this.redis.run((client) => client.set(this.versionKey(), randomUUID())).catch((error: Error) => {
+      try {
+        await this.redis.run((client) => client.set(this.versionKey(), randomUUID()));
+        this.redis.forgetCached(this.versionKey());
+      } catch (error) {
         // Instances that can't reach Redis read the database anyway; those that can will see the next bump.
-        this.logger.warn(`registry version not bumped: ${error.message}`);
-      });
+        this.logger.warn(`registry version not bumped: ${(error as Error).message}`);
+      }
     }
     await this.bus.publish(REGISTRY_CHANGED, {});
   }
@@ -107,7 +110,7 @@ export class ToolRegistry {
   private async version(): Promise<string | undefined> {
     if (!this.redis.configured) return `local:${this.localVersion}`;
     try {
-      return `redis:${(await this.redis.run((client) => client.get(this.versionKey()))) ?? '0'}:${this.localVersion}`;
+      return `redis:${(await this.redis.cachedGet(this.versionKey())) ?? '0'}:${this.localVersion}`;
     } catch {
       return undefined;
     }

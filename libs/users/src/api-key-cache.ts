@@ -20,7 +20,8 @@ const RETRY_MS = 1000;
  * Resolved API keys, in Redis when configured (shared by every instance) or in process memory.
  * Invalidation writes a short-lived tombstone rather than deleting, and fills only set absent entries (SET NX), so a
  * lookup that read the database just before a revoke can't put the old state back. An invalidation Redis refused is
- * retried until it lands; meanwhile the entries expire on their own within the TTL.
+ * retried until it lands; meanwhile the entries expire on their own within the TTL. Reads go through
+ * `RedisService.cachedGet`, so a key in steady use costs no round trip, and a tombstone reaches every instance's copy.
  */
 @Injectable()
 export class ApiKeyCache implements OnApplicationShutdown {
@@ -39,7 +40,7 @@ export class ApiKeyCache implements OnApplicationShutdown {
       const entry = this.readMemory(secretHash);
       return entry === TOMBSTONE ? undefined : entry;
     }
-    const raw = await this.redis.run((client) => client.get(this.key(secretHash))).catch(() => null);
+    const raw = await this.redis.cachedGet(this.key(secretHash)).catch(() => null);
     return raw && raw !== TOMBSTONE ? (JSON.parse(raw) as CachedApiKey) : undefined;
   }
 
@@ -77,6 +78,7 @@ export class ApiKeyCache implements OnApplicationShutdown {
         for (const hash of hashes) batch.set(this.key(hash), TOMBSTONE, { expiration: { type: 'PX', value: this.config.cacheTtlMs } });
         return batch.exec();
       });
+      this.redis.forgetCached(...hashes.map((hash) => this.key(hash)));
       for (const hash of hashes) this.pending.delete(hash);
     } catch (error) {
       this.logger.warn(`could not invalidate ${hashes.length} cached API key(s), retrying: ${(error as Error).message}`);
