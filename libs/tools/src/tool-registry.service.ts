@@ -24,8 +24,9 @@ const REGISTRY_CHANGED = 'tools.registry-changed';
  * The registry, held in memory per instance and reloaded whenever the registry version changes. The version lives in
  * Redis (a fresh random token after every committed change, so a Redis that lost its data can never bring back a
  * version an instance already holds), and each lookup reads it (through `RedisService.cachedGet`: from memory until
- * Redis says the key changed), so a change made on one instance is seen by every instance on its next call. Without Redis the version is this process's own; with Redis unreachable lookups read the
- * database, never a snapshot that might be stale.
+ * Redis says the key changed), so a change made on one instance is seen by every instance on its next call. Without
+ * Redis the version is this process's own; with Redis unreachable lookups read the database, never a snapshot that
+ * might be stale.
  */
 @Injectable()
 export class ToolRegistry {

@@ -65,8 +65,8 @@ export class RedisService implements OnApplicationShutdown {
    * the connection has client tracking on (Redis's server-assisted client-side caching, as node-redis implements it),
    * so Redis notifies it as soon as any connection writes a key it read, or the key expires or is evicted, and the
    * next read asks Redis again. A connection that fails drops all it held. Meant for small keys read on every request
-   * and seldom written (a resolved API key, the registry version): a write is seen once Redis's notice has arrived,
-   * which it sends with the writer's own reply, instead of a round trip on every read. While that connection is not
+   * and seldom written (a resolved API key, the registry version): a write is seen once Redis's notice, sent as the
+   * write happens, has arrived, instead of a round trip on every read. While that connection is not
    * up (a Redis without client tracking, before 6, refuses it) reads go to the shared connection uncached.
    */
   async cachedGet(key: string, timeoutMs = this.config.connectTimeoutMs): Promise<string | null> {
