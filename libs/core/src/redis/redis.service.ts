@@ -30,8 +30,8 @@ export class RedisService implements OnApplicationShutdown {
 
   constructor(@Inject(redisConfig.KEY) private readonly config: ConfigType<typeof redisConfig>) {
     if (!config.url) return;
-    this.client = this.open('shared');
-    this.trackedClient = this.open('tracked-reads', {
+    this.client = this.connect('shared');
+    this.trackedClient = this.connect('tracked-reads', {
       RESP: 3,
       clientSideCache: { ttl: CACHED_READ_TTL_MS, maxEntries: CACHED_READ_ENTRIES_MAX, evictPolicy: 'LRU', recordStats: false },
     });
@@ -53,11 +53,6 @@ export class RedisService implements OnApplicationShutdown {
   /** Prefixes a key with this deployment's namespace (`mcpa:` by default). */
   key(name: string): string {
     return `${this.config.keyPrefix}${name}`;
-  }
-
-  /** A further connection with the same resilience, for a user that needs its own (cache store, subscriber). */
-  connect(purpose: string): RedisClient {
-    return this.open(purpose);
   }
 
   /**
@@ -82,7 +77,11 @@ export class RedisService implements OnApplicationShutdown {
     for (const key of keys) this.trackedClient?.clientSideCache?.invalidate(key);
   }
 
-  private open(purpose: string, options: Partial<RedisClientOptions> = {}): RedisClient {
+  /**
+   * A further connection with the same resilience, for a user that needs its own (cache store, subscriber); `options`
+   * adds to or overrides the defaults (RESP3 and client-side caching for the tracked reads).
+   */
+  connect(purpose: string, options: Partial<RedisClientOptions> = {}): RedisClient {
     if (!this.config.url) throw new Error('Redis is not configured');
     const client = createClient({
       url: this.config.url,
